@@ -1,0 +1,136 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import { type Clock, RealClock, VirtualClock } from './core/clock.js';
+import { WorkLoop } from './core/work-loop.js';
+import { type Db, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createPiiVault, generateSecret, type PiiVault } from './compliance/pii-vault.js';
+import { nextStageChangeAt, refreshCases } from './receivables/cases.js';
+import type { Channel } from './db/schema.js';
+import { createDeliveryWork } from './delivery/delivery-work.js';
+import { createPlannerWork } from './delivery/planner.js';
+import { CONTACT_ATTEMPT_JOB } from './delivery/job-catalog.js';
+import type { CompiledPolicy } from './strategy/index.js';
+import { loadPolicyFile } from './strategy/load-policy-file.js';
+import { createLinkSigner, type LinkSigner } from './core/signed-links.js';
+import { unsubscribeUrlFor } from './conversation/unsubscribe.js';
+import type { ChannelProvider } from './delivery/provider.js';
+import { createProviderRegistry, type ProviderRegistry } from './delivery/providers/registry.js';
+
+/** Everything a request handler, a worker or a CLI command needs, built once and passed down. */
+export interface App {
+  config: Config;
+  db: Db;
+  dbKind: 'pglite' | 'postgres';
+  clock: Clock;
+  vault: PiiVault;
+  work: WorkLoop;
+  /** The configured channel providers; `providers.sandbox` records what the sandbox channels sent. */
+  providers: ProviderRegistry;
+  /** Signs the links a debtor opens without an account (unsubscribe). */
+  links: LinkSigner;
+  /** The collection policy in force. */
+  policy: CompiledPolicy;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+// Never log what a debtor could be identified by, even at debug level.
+export const LOG_REDACT = ['req.headers.authorization', '*.phone', '*.email', '*.idNumber', '*.wechatOpenId', '*.appUserId', '*.name'];
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } });
+}
+
+/**
+ * The key that encrypts PII. Configured, it is used as is. On embedded storage it may be generated
+ * once into the data directory; on a shared PostgreSQL every process must be given the same key.
+ */
+function resolveSecretKey(config: Config): string {
+  if (config.secretKey) return config.secretKey;
+  if (config.databaseUrl) throw new Error('RECOUP_SECRET_KEY is required with DATABASE_URL (32 random bytes, base64), so that every process can read the PII the others wrote');
+  if (config.dataDir === 'memory://') return generateSecret();
+  const dir = resolve(config.dataDir);
+  const file = join(dir, 'secret.key');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, `${generateSecret()}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function createClock(config: Config): Clock {
+  if (config.clock.mode === 'real') return new RealClock();
+  return new VirtualClock(config.clock.start ? new Date(config.clock.start) : new Date());
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Overrides the configured channel providers (tests plug in their own peers here). */
+  providerFor?: (channel: Channel) => ChannelProvider;
+  /** Names this process's delivery worker in leases; defaults to host, pid and a random suffix. */
+  workerId?: string;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config);
+  const secret = resolveSecretKey(config);
+  const vault = createPiiVault({ current: secret });
+  const links = createLinkSigner(secret);
+  const policy = loadPolicyFile(config.policyFile, config.templatesFile);
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleError: (error) => logger.warn({ err: error }, 'an idle database connection failed; it will be replaced'),
+  });
+  try {
+    await migrateToLatest(handle.db as never);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const clock = options.clock ?? createClock(config);
+  const work = new WorkLoop(clock, logger);
+  const db = handle.db;
+  work.register({
+    name: 'case-stages',
+    intervalMs: config.stageRefreshMinutes * 60_000,
+    nextDueAt: (now) => nextStageChangeAt(db, now, config.stages),
+    runDue: async (now) => {
+      await db.transaction().execute((trx) => refreshCases(trx, now, config.stages));
+    },
+  });
+  const registry = createProviderRegistry(config.providers);
+  // loadConfig validated the same section, so a failure here is a bug, not bad input.
+  if (!registry.ok) throw new Error(`providers: ${registry.errors.join('; ')}`);
+  const providers = registry.registry;
+  const providerFor = options.providerFor ?? ((channel: Channel) => providers.forChannel(channel));
+  work.register(createPlannerWork({ db, policy, unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links) }));
+  const delivery = config.delivery;
+  work.register(
+    createDeliveryWork({
+      db, clock, vault, providerFor, logger, owner: options.workerId,
+      batchSize: delivery.batchSize, concurrency: delivery.concurrency, pollMs: delivery.pollMs,
+      job: { ...CONTACT_ATTEMPT_JOB, leaseMs: delivery.leaseSeconds * 1000 },
+    }),
+  );
+  return {
+    config,
+    db,
+    dbKind: handle.kind,
+    clock,
+    vault,
+    work,
+    providers,
+    policy,
+    links,
+    logger,
+    async close() {
+      work.stop();
+      await handle.close();
+    },
+  };
+}

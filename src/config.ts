@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { schemaErrors } from './core/validate.js';
+import { validateProvidersConfig } from './delivery/providers/registry.js';
+
+/**
+ * One schema for all configuration. Sources, later winning: defaults, a JSON file named by
+ * RECOUP_CONFIG, environment variables, then explicit overrides (CLI flags, tests).
+ */
+export const ConfigSchema = Type.Object(
+  {
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+    host: Type.String({ default: '127.0.0.1' }),
+    /** The address providers and debtors reach this server at; webhook signatures are computed over it. */
+    publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+    dataDir: Type.String({ default: './.recoup' }),
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    adminKey: Type.Optional(Type.String({ minLength: 16 })),
+    /** 32 bytes, base64: encrypts PII at rest and keys its lookup hashes. Generated into dataDir when absent. */
+    secretKey: Type.Optional(Type.String({ minLength: 44 })),
+    clock: Type.Object(
+      {
+        mode: Type.Enum(['real', 'virtual'], { default: 'real' }),
+        start: Type.Optional(Type.String({ format: 'date-time' })),
+      },
+      { default: {} },
+    ),
+    stages: Type.Object(
+      {
+        preDueDays: Type.Integer({ minimum: 0, maximum: 60, default: 7 }),
+        m2FromDay: Type.Integer({ minimum: 2, default: 31 }),
+        m3FromDay: Type.Integer({ minimum: 3, default: 61 }),
+        writeOffFromDay: Type.Integer({ minimum: 4, default: 180 }),
+      },
+      { default: {} },
+    ),
+    /** How often, on the real clock, stages are recomputed. The virtual clock jumps to each change. */
+    stageRefreshMinutes: Type.Integer({ minimum: 1, default: 15 }),
+    logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+    demo: Type.Boolean({ default: false }),
+    runWorkers: Type.Boolean({ default: true }),
+    /** The collection policy (YAML or JSON) and its template catalogue; the shipped demo policy when absent. */
+    policyFile: Type.Optional(Type.String({ minLength: 1 })),
+    templatesFile: Type.Optional(Type.String({ minLength: 1 })),
+    /** Delivery workers: a claim not finished within the lease is taken back (the worker is presumed dead). */
+    delivery: Type.Object(
+      {
+        leaseSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 120 }),
+        batchSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 200 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+        pollMs: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
+      },
+      { default: {} },
+    ),
+    /** Provider per channel, e.g. { "sms": { "provider": "twilio", ... } }; sandbox where absent. Checked in full below. */
+    providers: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type StageConfig = Config['stages'];
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type ConfigOverrides = DeepPartial<Config>;
+
+function fromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
+  const out: ConfigOverrides = {};
+  if (env.PORT !== undefined) out.port = Number(env.PORT);
+  if (env.HOST) out.host = env.HOST;
+  if (env.RECOUP_PUBLIC_URL) out.publicUrl = env.RECOUP_PUBLIC_URL;
+  if (env.RECOUP_POLICY) out.policyFile = env.RECOUP_POLICY;
+  if (env.RECOUP_DATA_DIR) out.dataDir = env.RECOUP_DATA_DIR;
+  if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
+  if (env.RECOUP_ADMIN_KEY) out.adminKey = env.RECOUP_ADMIN_KEY;
+  if (env.RECOUP_SECRET_KEY) out.secretKey = env.RECOUP_SECRET_KEY;
+  if (env.RECOUP_LOG_LEVEL) out.logLevel = env.RECOUP_LOG_LEVEL as Config['logLevel'];
+  if (env.RECOUP_CLOCK || env.RECOUP_CLOCK_START) {
+    out.clock = {};
+    if (env.RECOUP_CLOCK) out.clock.mode = env.RECOUP_CLOCK as Config['clock']['mode'];
+    if (env.RECOUP_CLOCK_START) out.clock.start = env.RECOUP_CLOCK_START;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) continue;
+    const existing = out[key];
+    out[key] = isPlainObject(existing) && isPlainObject(value) ? merge(existing, value) : value;
+  }
+  return out;
+}
+
+export class ConfigError extends Error {}
+
+/** Builds and validates the config; throws ConfigError naming each bad setting, so boot stops at once. */
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  let fileConfig: Record<string, unknown> = {};
+  if (env.RECOUP_CONFIG) {
+    try {
+      fileConfig = JSON.parse(readFileSync(env.RECOUP_CONFIG, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`RECOUP_CONFIG ${env.RECOUP_CONFIG}: ${(error as Error).message}`);
+    }
+  }
+  const raw = merge(merge(fileConfig, fromEnvironment(env) as Record<string, unknown>), overrides as Record<string, unknown>);
+  const withDefaults = Value.Default(ConfigSchema, raw);
+  const errors = schemaErrors(ConfigSchema, withDefaults);
+  if (errors.length > 0) {
+    throw new ConfigError(`invalid configuration: ${errors.map((e) => `${e.field} ${e.reason}`).join('; ')}`);
+  }
+  const config = withDefaults as Config;
+  const { preDueDays: _, ...bounds } = config.stages;
+  if (!(bounds.m2FromDay < bounds.m3FromDay && bounds.m3FromDay < bounds.writeOffFromDay)) {
+    throw new ConfigError('invalid configuration: stages must satisfy m2FromDay < m3FromDay < writeOffFromDay');
+  }
+  config.publicUrl = (config.publicUrl ?? `http://${config.host}:${config.port}`).replace(/\/$/, '');
+  const providerErrors = validateProvidersConfig(config.providers);
+  if (providerErrors.length > 0) throw new ConfigError(`invalid configuration: ${providerErrors.join('; ')}`);
+  if (config.clock.start && Number.isNaN(Date.parse(config.clock.start))) {
+    throw new ConfigError(`invalid configuration: clock.start ${config.clock.start} is not an ISO 8601 instant`);
+  }
+  return config;
+}

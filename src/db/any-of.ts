@@ -1,0 +1,10 @@
+import { type RawBuilder, sql } from 'kysely';
+
+/**
+ * `column = any($1::type[])`: one array parameter however many values. An `in ($1, …, $n)` list
+ * with thousands of values pushed PostgreSQL to scan whole tables (bench/ingest showed it) and
+ * runs into the 65,535-parameter limit; the array form keeps using the index.
+ */
+export function anyOf(column: string, values: readonly string[], type: 'uuid' | 'text'): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`;
+}

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import * as foundation from './migrations/0001-foundation.js';
+import * as delivery from './migrations/0002-delivery.js';
+import * as owedIndex from './migrations/0003-owed-receivables-index.js';
+
+/** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
+const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+  '0002-delivery': delivery,
+  '0003-owed-receivables-index': owedIndex,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export interface MigrationOutcome {
+  applied: string[];
+}
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationOutcome> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'recoup_migrations', migrationLockTableName: 'recoup_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(error as Error).message}`);
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

@@ -1,0 +1,122 @@
+import { type Selectable, sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { Channel, ContactAttemptsTable } from '../db/schema.js';
+
+export type AttemptRow = Selectable<ContactAttemptsTable>;
+
+export interface NewAttempt {
+  idempotencyKey: string;
+  customerId: string;
+  receivableIds: string[];
+  channel: Channel;
+  templateId: string | null;
+  content: Record<string, unknown>;
+  dueAt: Date;
+  decision: Record<string, unknown>;
+  maxAttempts?: number;
+  /** 'blocked' records a contact the policy refused, so the decision is visible; it is never sent. */
+  status?: 'scheduled' | 'blocked';
+}
+
+/**
+ * Inserts attempts; one whose idempotency key exists already is skipped by the database itself
+ * (ON CONFLICT DO NOTHING), so two planners racing cannot schedule the same message twice.
+ * Returns the keys that were new.
+ */
+export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[]): Promise<Set<string>> {
+  if (attempts.length === 0) return new Set();
+  const result = await sql<{ idempotency_key: string }>`
+    insert into contact_attempts (idempotency_key, customer_id, receivable_ids, channel, template_id, content, status, due_at, max_attempts, decision, created_at, updated_at)
+    select x.key, x.customer_id, x.receivable_ids::uuid[], x.channel,
+           x.template_id, x.content, x.status, x.due_at, x.max_attempts, x.decision, ${now}::timestamptz, ${now}::timestamptz
+    from unnest(${attempts.map((a) => a.idempotencyKey)}::text[], ${attempts.map((a) => a.customerId)}::uuid[],
+                ${attempts.map((a) => `{${a.receivableIds.join(',')}}`)}::text[], ${attempts.map((a) => a.channel)}::text[],
+                ${attempts.map((a) => a.templateId)}::text[], ${attempts.map((a) => JSON.stringify(a.content))}::jsonb[],
+                ${attempts.map((a) => a.dueAt)}::timestamptz[], ${attempts.map((a) => a.maxAttempts ?? 5)}::int[],
+                ${attempts.map((a) => JSON.stringify(a.decision))}::jsonb[], ${attempts.map((a) => a.status ?? 'scheduled')}::text[])
+      as x(key, customer_id, receivable_ids, channel, template_id, content, due_at, max_attempts, decision, status)
+    on conflict (idempotency_key) do nothing
+    returning idempotency_key`.execute(trx);
+  return new Set(result.rows.map((r) => r.idempotency_key));
+}
+
+/**
+ * Claims up to `limit` attempts that are due, or whose lease ran out because their worker died.
+ * SKIP LOCKED lets any number of workers claim side by side without waiting on or taking each
+ * other's rows; the lease marks the row as taken once the claiming transaction commits.
+ */
+export async function claimDueAttempts(db: Db, now: Date, owner: string, limit: number, leaseMs: number): Promise<AttemptRow[]> {
+  const result = await sql<AttemptRow>`
+    update contact_attempts a set
+      status = 'sending', lease_owner = ${owner}, lease_expires_at = ${new Date(now.getTime() + leaseMs)}::timestamptz,
+      attempt_count = a.attempt_count + 1, updated_at = ${now}::timestamptz
+    where a.id in (
+      select id from contact_attempts
+      where (status = 'scheduled' and due_at <= ${now}::timestamptz)
+         or (status = 'sending' and lease_expires_at < ${now}::timestamptz)
+      order by due_at
+      limit ${limit}
+      for update skip locked
+    )
+    returning a.*`.execute(db);
+  return result.rows;
+}
+
+/** Only the current lease holder may finish an attempt: a worker that lost its lease changes nothing. */
+export async function markSent(db: Db, attempt: AttemptRow, owner: string, now: Date, providerId: string, providerMessageId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('contact_attempts')
+    .set({ status: 'sent', sent_at: now, provider: providerId, provider_message_id: providerMessageId, lease_owner: null, lease_expires_at: null, last_error: null, updated_at: now })
+    .where('id', '=', attempt.id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function markRetry(db: Db, attempt: AttemptRow, owner: string, now: Date, retryAt: Date, error: string): Promise<boolean> {
+  const result = await db
+    .updateTable('contact_attempts')
+    .set({ status: 'scheduled', due_at: retryAt, lease_owner: null, lease_expires_at: null, last_error: error, updated_at: now })
+    .where('id', '=', attempt.id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function markFailed(db: Db, attempt: AttemptRow, owner: string, now: Date, error: string): Promise<boolean> {
+  const result = await db
+    .updateTable('contact_attempts')
+    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, last_error: error, updated_at: now })
+    .where('id', '=', attempt.id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Cancels every attempt not yet handed to a gateway that concerns these receivables. Runs in the
+ * transaction that settled them, so no reminder for a paid bill can be claimed after the payment.
+ */
+export async function cancelAttemptsForReceivables(trx: Db, now: Date, receivableIds: string[], reason: string): Promise<number> {
+  if (receivableIds.length === 0) return 0;
+  const result = await sql`
+    update contact_attempts set status = 'cancelled', last_error = ${reason}, updated_at = ${now}::timestamptz
+    where status = 'scheduled' and receivable_ids && ${receivableIds}::uuid[]`.execute(trx);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** The next instant a worker has something to do: a due attempt or an expiring lease. */
+export async function nextAttemptDueAt(db: Db, now: Date): Promise<Date | null> {
+  const row = await sql<{ at: Date | null }>`
+    select least(
+      (select min(due_at) from contact_attempts where status = 'scheduled'),
+      -- A lease is abandoned only once its expiry has passed, so look just after it.
+      (select min(lease_expires_at) + interval '1 millisecond' from contact_attempts where status = 'sending')
+    ) as at`.execute(db);
+  const at = row.rows[0]?.at ?? null;
+  // Work already due is due now; the loop runs it at the current instant.
+  return at && at.getTime() < now.getTime() ? now : at;
+}

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { DueWork } from '../core/work-loop.js';
+import type { Db } from '../db/database.js';
+import type { Channel } from '../db/schema.js';
+import { renderReminder } from '../messaging/reminder-text.js';
+import type { CompiledPolicy, Decision } from '../strategy/index.js';
+import { type NewAttempt, scheduleAttempts } from './attempt-queue.js';
+import { loadPlanningPage, type PlanningSubject } from './planning-context.js';
+
+export interface PlanResult {
+  cases: number;
+  scheduled: number;
+  blocked: number;
+}
+
+// Perf: a luxon DateTime per attempt only to name the local day was a visible share of planning time
+// in bench/dispatch; one cached Intl formatter per zone gives the same YYYY-MM-DD (en-CA's format).
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+function localDay(at: Date, zone: string): string {
+  let format = DAY_FORMATS.get(zone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      // A zone this runtime does not know: the UTC day, as luxon's invalid-zone fallback gave before.
+      return at.toISOString().slice(0, 10);
+    }
+    DAY_FORMATS.set(zone, format);
+  }
+  return format.format(at);
+}
+
+const FIRST_ID = '00000000-0000-0000-0000-000000000000';
+
+function decisionRecord(decision: Decision): Record<string, unknown> {
+  return { policy: decision.policy, rule: decision.rule, reason: decision.reason, outcome: decision.outcome, stage: decision.stage, escalationRank: decision.escalationRank, notes: decision.notes };
+}
+
+/**
+ * The key makes "one reminder per receivable group, per channel, per local day" a database fact:
+ * however often the planner runs, or how many planners race, a second one cannot be inserted.
+ */
+function attemptKey(prefix: string, decision: Decision, day: string): string {
+  const group = createHash('sha1').update([...decision.receivableIds].sort().join(',')).digest('hex').slice(0, 16);
+  return `${prefix}:${group}:${decision.channel}:${day}`;
+}
+
+/**
+ * For one debtor: per receivable group, the first channel in escalation order that the policy lets
+ * through (now or later) becomes a scheduled attempt; when none may, the refusal of the first is
+ * recorded as a blocked contact, so every skipped contact has its rule on the timeline.
+ */
+export interface PlannerDeps {
+  db: Db;
+  policy: CompiledPolicy;
+  /** A signed one-click unsubscribe link for a customer and channel (email carries it, by law). */
+  unsubscribeUrl?: (customerId: string, channel: Channel, now: Date) => string;
+}
+
+function planSubject(deps: PlannerDeps, customerId: string, subject: PlanningSubject): NewAttempt[] {
+  const policy = deps.policy;
+  const ctx = subject.context;
+  const zone = ctx.customer.timezone ?? 'UTC';
+  const groups = new Map<string, Decision[]>();
+  for (const decision of policy.evaluate(ctx).decisions) {
+    const key = decision.receivableIds.join(',');
+    groups.set(key, [...(groups.get(key) ?? []), decision]);
+  }
+  const attempts: NewAttempt[] = [];
+  for (const decisions of groups.values()) {
+    decisions.sort((a, b) => a.escalationRank - b.escalationRank);
+    // Failover: a channel that failed for good in the last day is passed over for the next in order.
+    const chosen = decisions.find((d) => d.outcome !== 'blocked' && d.sendAt && !subject.failedChannels.has(d.channel));
+    const decision = chosen ?? decisions[0];
+    if (!decision) continue;
+    const at = chosen?.sendAt ?? ctx.now;
+    const day = localDay(at, zone);
+    const items = ctx.receivables.filter((r) => decision.receivableIds.includes(r.id)).map((r) => ({ amountMinor: r.amountMinor, currency: r.currency, dueAt: r.dueAt }));
+    attempts.push({
+      idempotencyKey: attemptKey(chosen ? 'plan' : 'plan-blocked', decision, day),
+      customerId,
+      receivableIds: decision.receivableIds,
+      channel: decision.channel,
+      templateId: decision.templates[0] ?? null,
+      content: {
+        ...renderReminder({
+          locale: ctx.customer.locale, channel: decision.channel, stage: decision.stage, name: subject.name, timezone: zone, items,
+          unsubscribeUrl: decision.channel === 'email' ? deps.unsubscribeUrl?.(customerId, 'email', ctx.now) : undefined,
+        }),
+        locale: ctx.customer.locale,
+      },
+      dueAt: at,
+      decision: decisionRecord(decision),
+      status: chosen ? 'scheduled' : 'blocked',
+    });
+  }
+  return attempts;
+}
+
+/** Plans contacts for every open case, a page at a time; debtors with a reminder already waiting are skipped. */
+export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000): Promise<PlanResult> {
+  const db = deps.db;
+  const result: PlanResult = { cases: 0, scheduled: 0, blocked: 0 };
+  // Perf: the next page is read while this one is evaluated and written (pages are disjoint sets of
+  // debtors, so this page's inserts cannot change the next page's history); otherwise the process
+  // sits idle on every query, which bench/dispatch measured as the largest share of planning time.
+  let next = loadPlanningPage(db, now, FIRST_ID, pageSize);
+  for (;;) {
+    const page = await next;
+    if (page.length === 0) return result;
+    if (page.length === pageSize) {
+      next = loadPlanningPage(db, now, page[page.length - 1]!.customerId, pageSize);
+      // Awaited on the next turn; if this page's write fails first, its failure must not go unhandled.
+      next.catch(() => undefined);
+    }
+    const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, s.customerId, s));
+    const inserted = await scheduleAttempts(db, now, attempts);
+    result.cases += page.length;
+    for (const attempt of attempts) {
+      if (!inserted.has(attempt.idempotencyKey)) continue;
+      if (attempt.status === 'blocked') result.blocked += 1;
+      else result.scheduled += 1;
+    }
+    if (page.length < pageSize) return result;
+  }
+}
+
+/** Planning as due work: hourly on the real clock, and at each hour the virtual clock passes. */
+export function createPlannerWork(deps: PlannerDeps, intervalMs = 3_600_000): DueWork {
+  let lastRun: number | undefined;
+  return {
+    name: 'planner',
+    intervalMs,
+    nextDueAt: async (now) => new Date(lastRun === undefined ? now.getTime() : Math.max(now.getTime(), lastRun + intervalMs)),
+    runDue: async (now) => {
+      if (lastRun !== undefined && now.getTime() < lastRun + intervalMs) return;
+      lastRun = now.getTime();
+      await planContacts(deps, now);
+    },
+  };
+}

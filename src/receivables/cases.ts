@@ -1,0 +1,105 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { StageConfig } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { CaseStage } from '../db/schema.js';
+
+/**
+ * A case is the collection state of one customer: open while they owe something that is due within
+ * the pre-due window or already late, at the stage of their latest-paid receivable. This keeps
+ * `cases` in step with `receivables` in one set-based statement, for some customers (after an
+ * ingest) or for all (as time passes).
+ */
+export interface CaseRefresh {
+  opened: number;
+  changed: number;
+  closed: number;
+}
+
+/** Days past due of the instant in column `due`; falls as `due` rises, so the earliest due date gives the maximum. */
+function daysPastDueSql(now: Date, due: RawBuilder<Date>): RawBuilder<number> {
+  return sql<number>`case when ${now}::timestamptz >= ${due}
+    then floor(extract(epoch from (${now}::timestamptz - ${due})) / 86400)::int + 1
+    else -ceil(extract(epoch from (${due} - ${now}::timestamptz)) / 86400)::int end`;
+}
+
+function stageSql(stages: StageConfig): RawBuilder<CaseStage> {
+  return sql<CaseStage>`case
+    when any_written_off or dpd >= ${stages.writeOffFromDay} then 'written_off'
+    when dpd >= ${stages.m3FromDay} then 'm3_plus'
+    when dpd >= ${stages.m2FromDay} then 'm2'
+    when dpd >= 1 then 'm1'
+    else 'pre_due' end`;
+}
+
+export async function refreshCases(trx: Db, now: Date, stages: StageConfig, customerIds?: Iterable<string>): Promise<CaseRefresh> {
+  const ids = customerIds ? [...customerIds] : undefined;
+  if (ids && ids.length === 0) return { opened: 0, changed: 0, closed: 0 };
+  const scope = ids ? sql`and customer_id = any(${ids}::uuid[])` : sql``;
+  const wanted = sql`
+    select customer_id, dpd, ${stageSql(stages)} as stage from (
+      select customer_id, ${daysPastDueSql(now, sql.ref('first_due'))} as dpd, any_written_off from (
+        -- min(due_at), not max(days past due): the per-row numeric arithmetic was most of the cost.
+        select customer_id, min(due_at) as first_due, bool_or(status = 'written_off') as any_written_off
+        from receivables
+        where status in ('open', 'written_off') and amount_minor > paid_minor
+          and due_at <= ${now}::timestamptz + make_interval(hours => ${24 * stages.preDueDays}) ${scope}
+        group by customer_id
+      ) firsts
+    ) owed`;
+
+  // One statement, so that `wanted` (a scan over the customers' receivables, the costly part) is
+  // computed once rather than once per step. The steps touch disjoint cases: open ones still owed,
+  // customers with no open case, open ones no longer owed; all see the cases as they were before.
+  const result = await sql<CaseRefresh>`
+    with wanted as materialized (${wanted}),
+    changed as (
+      update cases c set
+        stage = w.stage, max_days_past_due = w.dpd,
+        stage_changed_at = case when w.stage <> w.old_stage then ${now}::timestamptz else c.stage_changed_at end
+      from (select c2.id, c2.stage as old_stage, wanted.* from cases c2 join wanted using (customer_id) where c2.status = 'open') w
+      where c.id = w.id and (w.stage <> w.old_stage or c.max_days_past_due <> w.dpd)
+      returning c.id, w.old_stage as from_stage, c.stage as to_stage),
+    opened as (
+      insert into cases (customer_id, stage, status, max_days_past_due, opened_at, stage_changed_at)
+      select w.customer_id, w.stage, 'open', w.dpd, ${now}::timestamptz, ${now}::timestamptz
+      from wanted w
+      where not exists (select 1 from cases c where c.customer_id = w.customer_id and c.status = 'open')
+      -- Two batches may open the same customer's case at once; the second leaves it to the first.
+      on conflict (customer_id) where status = 'open' do nothing
+      returning id, stage as to_stage),
+    closed as (
+      update cases set status = 'closed', closed_at = ${now}::timestamptz
+      where status = 'open' ${scope}
+        and customer_id not in (select customer_id from wanted)
+      returning id, stage as from_stage),
+    moves as (
+      select id, from_stage, to_stage from changed where from_stage <> to_stage
+      union all select id, null, to_stage from opened
+      union all select id, from_stage, null from closed),
+    logged as (
+      insert into case_transitions (case_id, from_stage, to_stage, at)
+      select id, from_stage, to_stage, ${now}::timestamptz from moves)
+    select (select count(*) from opened)::int as opened,
+           (select count(*) from changed where from_stage <> to_stage)::int as changed,
+           (select count(*) from closed)::int as closed`.execute(trx);
+  return result.rows[0] ?? { opened: 0, changed: 0, closed: 0 };
+}
+
+/**
+ * The next instant after `now` at which some case would open or change stage with no new input:
+ * the virtual clock jumps straight there instead of polling.
+ */
+export async function nextStageChangeAt(db: Db, now: Date, stages: StageConfig): Promise<Date | null> {
+  // Hours, not days: a "day" interval would follow the session time zone across daylight-saving changes.
+  const day = (n: number) => sql`make_interval(hours => ${24 * n})`;
+  const row = await sql<{ at: Date | null }>`
+    select min(t) as at from (
+      select unnest(array[
+        due_at - ${day(stages.preDueDays)}, due_at, due_at + ${day(stages.m2FromDay - 1)},
+        due_at + ${day(stages.m3FromDay - 1)}, due_at + ${day(stages.writeOffFromDay - 1)}
+      ]) as t
+      from receivables where status = 'open' and amount_minor > paid_minor
+    ) crossings
+    where t > ${now}::timestamptz`.execute(db);
+  return row.rows[0]?.at ?? null;
+}

@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import { conflict, fail, invalid, notFound, ok, type Result } from '../core/errors.js';
+import { parseAmount } from '../core/money.js';
+import { parseInstant } from '../core/time.js';
+import { schemaErrors } from '../core/validate.js';
+import type { Db } from '../db/database.js';
+import type { ReceivableKind, ReceivableStatus } from '../db/schema.js';
+import { type IndexedItem, type Outcomes, rejected } from '../ingest/outcome.js';
+import { ReceivableInput } from './receivable-schema.js';
+import { anyOf } from '../db/any-of.js';
+
+// A debtor whose time zone is unknown: a bare due date ends where the day ends last (UTC-12), so that
+// nobody is treated as late before they are late everywhere.
+const UNKNOWN_ZONE_DUE = 'Etc/GMT+12';
+
+interface Owner {
+  id: string;
+  timezone: string | null;
+}
+
+interface PreparedReceivable {
+  index: number;
+  externalId: string;
+  customerId: string;
+  kind: ReceivableKind;
+  currency: string;
+  amountMinor: bigint;
+  dueAt: Date;
+  status: ReceivableStatus;
+}
+
+function prepareReceivable(item: IndexedItem, owners: Map<string, Owner>): Result<PreparedReceivable> {
+  const shape = schemaErrors(ReceivableInput, item.data);
+  if (shape.length > 0) return fail(invalid(shape));
+  const input = item.data as ReceivableInput;
+  const owner = owners.get(input.customerExternalId);
+  if (!owner) return fail(notFound('customer', 'customerExternalId', input.customerExternalId));
+  const amount = parseAmount(input.amount, input.currency);
+  const due = parseInstant(input.dueAt, 'dueAt', owner.timezone ?? UNKNOWN_ZONE_DUE);
+  const errors = [amount, due].flatMap((r) => (r.ok ? [] : [r.error]));
+  if (!amount.ok || !due.ok) return fail(invalid(errors));
+  return ok({
+    index: item.index,
+    externalId: input.externalId,
+    customerId: owner.id,
+    kind: input.kind,
+    currency: input.currency,
+    amountMinor: amount.minor,
+    dueAt: due.instant,
+    status: input.status ?? 'open',
+  });
+}
+
+/**
+ * Upserts receivables by externalId in set-based statements. A receivable cannot move to another
+ * customer, nor change currency once money was paid against it. Returns the customers touched, whose
+ * cases the caller refreshes in the same transaction.
+ */
+export async function upsertReceivables(trx: Db, now: Date, items: IndexedItem[]): Promise<{ outcomes: Outcomes; customerIds: Set<string> }> {
+  const outcomes: Outcomes = new Map();
+  const customerIds = new Set<string>();
+  const wanted = [...new Set(items.map((i) => (i.data as { customerExternalId?: unknown } | null)?.customerExternalId).filter((v): v is string => typeof v === 'string'))];
+  const owners = new Map<string, Owner>();
+  if (wanted.length > 0) {
+    const rows = await trx.selectFrom('customers').select(['id', 'external_id', 'timezone']).where(anyOf('external_id', wanted, 'text')).execute();
+    for (const row of rows) owners.set(row.external_id, { id: row.id, timezone: row.timezone });
+  }
+
+  // The last write to an externalId in a batch is the one that counts.
+  const latest = new Map<string, PreparedReceivable>();
+  const sameTarget = new Map<number, string>();
+  for (const item of items) {
+    const prepared = prepareReceivable(item, owners);
+    if (!prepared.ok) outcomes.set(item.index, rejected(prepared.error));
+    else {
+      latest.set(prepared.value.externalId, prepared.value);
+      sameTarget.set(item.index, prepared.value.externalId);
+    }
+  }
+  if (latest.size === 0) return { outcomes, customerIds };
+
+  const refusals = await findForbiddenChanges(trx, [...latest.values()]);
+  for (const externalId of refusals.keys()) latest.delete(externalId);
+  const rows = [...latest.values()];
+  const written = new Map<string, { id: string; inserted: boolean }>();
+  if (rows.length > 0) {
+    const result = await sql<{ id: string; external_id: string; customer_id: string; inserted: boolean }>`
+      insert into receivables as r (external_id, customer_id, kind, currency, amount_minor, due_at, status, created_at, updated_at, closed_at)
+      select x.external_id, x.customer_id, x.kind, x.currency, x.amount_minor, x.due_at, x.status, ${now}::timestamptz, ${now}::timestamptz,
+             case when x.status = 'open' then null else ${now}::timestamptz end
+      from unnest(${rows.map((r) => r.externalId)}::text[], ${rows.map((r) => r.customerId)}::uuid[], ${rows.map((r) => r.kind)}::text[],
+                  ${rows.map((r) => r.currency)}::text[], ${rows.map((r) => r.amountMinor)}::bigint[], ${rows.map((r) => r.dueAt)}::timestamptz[],
+                  ${rows.map((r) => r.status)}::text[]) as x(external_id, customer_id, kind, currency, amount_minor, due_at, status)
+      on conflict (external_id) do update set
+        kind = excluded.kind, currency = excluded.currency, amount_minor = excluded.amount_minor, due_at = excluded.due_at,
+        -- Money already received decides: an "open" receivable that is covered is paid.
+        status = case when excluded.status = 'open' and r.paid_minor >= excluded.amount_minor then 'paid' else excluded.status end,
+        closed_at = case
+          when excluded.status = 'open' and r.paid_minor < excluded.amount_minor then null
+          else coalesce(r.closed_at, excluded.updated_at) end,
+        updated_at = excluded.updated_at
+      returning r.id, r.external_id, r.customer_id, (r.xmax = 0) as inserted`.execute(trx);
+    for (const row of result.rows) {
+      written.set(row.external_id, { id: row.id, inserted: row.inserted });
+      customerIds.add(row.customer_id);
+    }
+  }
+
+  for (const [index, externalId] of sameTarget) {
+    const refusal = refusals.get(externalId);
+    const row = written.get(externalId);
+    if (refusal) outcomes.set(index, rejected(refusal));
+    else if (row) outcomes.set(index, { status: row.inserted ? 'created' : 'updated', id: row.id });
+  }
+  return { outcomes, customerIds };
+}
+
+async function findForbiddenChanges(trx: Db, rows: PreparedReceivable[]) {
+  const refusals = new Map<string, ReturnType<typeof conflict>>();
+  const existing = await trx
+    .selectFrom('receivables')
+    .select(['external_id', 'customer_id', 'currency', 'paid_minor'])
+    // Against an unnested array the planner probes the unique index once per id; a 10,000-entry
+    // `in (...)` list made it scan the whole table, a cost that grew with every receivable stored.
+    .where(anyOf('external_id', rows.map((r) => r.externalId), 'text'))
+    .execute();
+  const incoming = new Map(rows.map((r) => [r.externalId, r]));
+  for (const stored of existing) {
+    const next = incoming.get(stored.external_id)!;
+    if (stored.customer_id !== next.customerId) {
+      refusals.set(stored.external_id, conflict('receivable belongs to another customer; it cannot be moved', [{ field: 'customerExternalId', reason: 'differs from the customer the receivable was created for' }]));
+    } else if (stored.currency !== next.currency && stored.paid_minor > 0n) {
+      refusals.set(stored.external_id, conflict('currency cannot change after payments were received', [{ field: 'currency', reason: `payments were received in ${stored.currency}` }]));
+    }
+  }
+  return refusals;
+}
+
