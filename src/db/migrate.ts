@@ -3,12 +3,14 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import * as foundation from './migrations/0001-foundation.js';
 import * as delivery from './migrations/0002-delivery.js';
 import * as owedIndex from './migrations/0003-owed-receivables-index.js';
+import * as attemptsByCustomer from './migrations/0004-attempts-by-customer.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-delivery': delivery,
   '0003-owed-receivables-index': owedIndex,
+  '0004-attempts-by-customer': attemptsByCustomer,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

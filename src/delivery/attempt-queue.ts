@@ -104,7 +104,9 @@ export async function cancelAttemptsForReceivables(trx: Db, now: Date, receivabl
   if (receivableIds.length === 0) return 0;
   const result = await sql`
     update contact_attempts set status = 'cancelled', last_error = ${reason}, updated_at = ${now}::timestamptz
-    where status = 'scheduled' and receivable_ids && ${receivableIds}::uuid[]`.execute(trx);
+    where status = 'scheduled'
+      and customer_id in (select customer_id from receivables where id = any(${receivableIds}::uuid[]))
+      and receivable_ids && ${receivableIds}::uuid[]`.execute(trx);
   return Number(result.numAffectedRows ?? 0n);
 }
 

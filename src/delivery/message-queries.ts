@@ -45,7 +45,12 @@ export async function listMessages(db: Db, filter: MessageFilter): Promise<Resul
   const limit = filter.limit ?? 100;
   let query = db.selectFrom('contact_attempts').selectAll().orderBy('created_at').orderBy('id').limit(limit + 1);
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
-  if (filter.receivableId) query = query.where(sql<boolean>`receivable_ids @> array[${filter.receivableId}]::uuid[]`);
+  // Through the receivable's owner: attempts are indexed by customer, not by receivable.
+  if (filter.receivableId) {
+    query = query
+      .where(sql<boolean>`customer_id in (select customer_id from receivables where id = ${filter.receivableId}::uuid)`)
+      .where(sql<boolean>`receivable_ids @> array[${filter.receivableId}]::uuid[]`);
+  }
   if (filter.channel) query = query.where('channel', '=', filter.channel);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (since?.ok) query = query.where('created_at', '>=', since.instant);

@@ -39,10 +39,12 @@ function decisionRecord(decision: Decision): Record<string, unknown> {
 /**
  * The key makes "one reminder per receivable group, per channel, per local day" a database fact:
  * however often the planner runs, or how many planners race, a second one cannot be inserted.
+ * Perf: it starts with the customer id because the planner walks customers in id order, so new keys
+ * land next to each other in the unique index instead of on random pages of it (bench/dispatch).
  */
-function attemptKey(prefix: string, decision: Decision, day: string): string {
+function attemptKey(prefix: string, customerId: string, decision: Decision, day: string): string {
   const group = createHash('sha1').update([...decision.receivableIds].sort().join(',')).digest('hex').slice(0, 16);
-  return `${prefix}:${group}:${decision.channel}:${day}`;
+  return `${customerId}:${prefix}:${group}:${decision.channel}:${day}`;
 }
 
 /**
@@ -77,7 +79,7 @@ function planSubject(deps: PlannerDeps, customerId: string, subject: PlanningSub
     const day = localDay(at, zone);
     const items = ctx.receivables.filter((r) => decision.receivableIds.includes(r.id)).map((r) => ({ amountMinor: r.amountMinor, currency: r.currency, dueAt: r.dueAt }));
     attempts.push({
-      idempotencyKey: attemptKey(chosen ? 'plan' : 'plan-blocked', decision, day),
+      idempotencyKey: attemptKey(chosen ? 'plan' : 'plan-blocked', customerId, decision, day),
       customerId,
       receivableIds: decision.receivableIds,
       channel: decision.channel,
@@ -101,28 +103,40 @@ function planSubject(deps: PlannerDeps, customerId: string, subject: PlanningSub
 export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000): Promise<PlanResult> {
   const db = deps.db;
   const result: PlanResult = { cases: 0, scheduled: 0, blocked: 0 };
-  // Perf: the next page is read while this one is evaluated and written (pages are disjoint sets of
-  // debtors, so this page's inserts cannot change the next page's history); otherwise the process
-  // sits idle on every query, which bench/dispatch measured as the largest share of planning time.
-  let next = loadPlanningPage(db, now, FIRST_ID, pageSize);
-  for (;;) {
-    const page = await next;
-    if (page.length === 0) return result;
-    if (page.length === pageSize) {
-      next = loadPlanningPage(db, now, page[page.length - 1]!.customerId, pageSize);
-      // Awaited on the next turn; if this page's write fails first, its failure must not go unhandled.
-      next.catch(() => undefined);
-    }
-    const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, s.customerId, s));
-    const inserted = await scheduleAttempts(db, now, attempts);
-    result.cases += page.length;
+  const count = (attempts: NewAttempt[], inserted: Set<string>) => {
     for (const attempt of attempts) {
       if (!inserted.has(attempt.idempotencyKey)) continue;
       if (attempt.status === 'blocked') result.blocked += 1;
       else result.scheduled += 1;
     }
-    if (page.length < pageSize) return result;
+  };
+  // Perf: the database reads the next page and writes the previous one while this process evaluates
+  // the current one. Pages are disjoint sets of debtors, so one page's inserts cannot change another
+  // page's history; without the overlap the process sat idle on every query (bench/dispatch).
+  let next = loadPlanningPage(db, now, FIRST_ID, pageSize);
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.length === pageSize) {
+        next = loadPlanningPage(db, now, page[page.length - 1]!.customerId, pageSize);
+        // Awaited on the next turn; if a write fails first, this read's failure must not go unhandled.
+        next.catch(() => undefined);
+      }
+      const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, s.customerId, s));
+      result.cases += page.length;
+      // One write in flight at a time: the previous page's must finish (or fail) before this one starts.
+      await writing;
+      writing = scheduleAttempts(db, now, attempts).then((inserted) => count(attempts, inserted));
+      // Awaited before the next write; a failure meanwhile must not count as unhandled.
+      writing.catch(() => undefined);
+      if (page.length < pageSize) break;
+    }
+  } finally {
+    // A failed read must not leave a write running unobserved; its own failure surfaces here.
+    await writing;
   }
+  return result;
 }
 
 /** Planning as due work: hourly on the real clock, and at each hour the virtual clock passes. */
