@@ -4,6 +4,8 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as delivery from './migrations/0002-delivery.js';
 import * as owedIndex from './migrations/0003-owed-receivables-index.js';
 import * as attemptsByCustomer from './migrations/0004-attempts-by-customer.js';
+import * as holds from './migrations/0005-holds.js';
+import * as policyVersions from './migrations/0006-policy-versions.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +13,8 @@ const migrations: Record<string, Migration> = {
   '0002-delivery': delivery,
   '0003-owed-receivables-index': owedIndex,
   '0004-attempts-by-customer': attemptsByCustomer,
+  '0005-holds': holds,
+  '0006-policy-versions': policyVersions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -13,6 +13,10 @@ import { messageRoutes } from './routes/message-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { unsubscribeRoutes } from './routes/unsubscribe-routes.js';
 import { readRoutes } from './routes/read-routes.js';
+import { holdRoutes } from './routes/hold-routes.js';
+import { policyRoutes } from './routes/policy-routes.js';
+import { voiceRoutes } from './routes/voice-routes.js';
+import { wechatRoutes } from './routes/wechat-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -73,5 +77,9 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(inboundRoutes(app));
   await server.register(webhookRoutes(app));
   await server.register(unsubscribeRoutes(app));
+  await server.register(holdRoutes(app));
+  await server.register(policyRoutes(app));
+  await server.register(voiceRoutes(app));
+  await server.register(wechatRoutes(app));
   return server;
 }
