@@ -62,7 +62,7 @@ async function measurePlanning(app: App, log: (line: string) => void) {
   const policy = loadPolicyFile();
   global.gc?.();
   // The same planner dependencies the app wires up, email unsubscribe links included.
-  const deps = { db: app.db, policy, unsubscribeUrl: unsubscribeUrlFor(app.config.publicUrl!, app.links) };
+  const deps = { db: app.db, policy: () => policy, unsubscribeUrl: unsubscribeUrlFor(app.config.publicUrl!, app.links) };
   const run = await withPeakRss(() => planContacts(deps, app.clock.now()));
   const { cases, scheduled, blocked } = run.value;
   log(`dispatch: planned ${cases} cases in ${run.seconds.toFixed(1)} s = ${Math.round(cases / run.seconds)} decisions/s (${scheduled} scheduled, ${blocked} blocked); peak RSS ${run.peakRssMiB} MiB`);

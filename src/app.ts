@@ -13,7 +13,7 @@ import { createDeliveryWork } from './delivery/delivery-work.js';
 import { createPlannerWork } from './delivery/planner.js';
 import { CONTACT_ATTEMPT_JOB } from './delivery/job-catalog.js';
 import type { CompiledPolicy } from './strategy/index.js';
-import { loadPolicyFile } from './strategy/load-policy-file.js';
+import { openPolicyStore, type PolicyStore } from './strategy/policy-store.js';
 import { createLinkSigner, type LinkSigner } from './core/signed-links.js';
 import { unsubscribeUrlFor } from './conversation/unsubscribe.js';
 import type { ChannelProvider } from './delivery/provider.js';
@@ -31,8 +31,10 @@ export interface App {
   providers: ProviderRegistry;
   /** Signs the links a debtor opens without an account (unsubscribe). */
   links: LinkSigner;
-  /** The collection policy in force. */
-  policy: CompiledPolicy;
+  /** The collection policy in force at the moment of reading (a getter over `policies.current()`). */
+  readonly policy: CompiledPolicy;
+  /** Holds the policy in force: its versions, activation, reload from file, diff and dry run. */
+  policies: PolicyStore;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -80,19 +82,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const secret = resolveSecretKey(config);
   const vault = createPiiVault({ current: secret });
   const links = createLinkSigner(secret);
-  const policy = loadPolicyFile(config.policyFile, config.templatesFile);
   const handle = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onIdleError: (error) => logger.warn({ err: error }, 'an idle database connection failed; it will be replaced'),
   });
+  const clock = options.clock ?? createClock(config);
+  let policies: PolicyStore;
   try {
     await migrateToLatest(handle.db as never);
+    policies = await openPolicyStore({ db: handle.db, clock, logger, policyFile: config.policyFile, templatesFile: config.templatesFile });
   } catch (error) {
     await handle.close();
     throw error;
   }
-  const clock = options.clock ?? createClock(config);
   const work = new WorkLoop(clock, logger);
   const db = handle.db;
   work.register({
@@ -108,7 +111,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (!registry.ok) throw new Error(`providers: ${registry.errors.join('; ')}`);
   const providers = registry.registry;
   const providerFor = options.providerFor ?? ((channel: Channel) => providers.forChannel(channel));
-  work.register(createPlannerWork({ db, policy, unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links) }));
+  const planner = createPlannerWork({ db, policy: () => policies.current(), unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links) });
+  // Another process on the same PostgreSQL may have activated a version: adopt it before planning.
+  work.register({
+    ...planner,
+    runDue: async (now) => {
+      await policies.refresh();
+      await planner.runDue(now);
+    },
+  });
   const delivery = config.delivery;
   work.register(
     createDeliveryWork({
@@ -125,7 +136,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     vault,
     work,
     providers,
-    policy,
+    get policy() {
+      return policies.current();
+    },
+    policies,
     links,
     logger,
     async close() {

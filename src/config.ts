@@ -55,6 +55,10 @@ export const ConfigSchema = Type.Object(
     ),
     /** Provider per channel, e.g. { "sms": { "provider": "twilio", ... } }; sandbox where absent. Checked in full below. */
     providers: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+    /** The voice call's DTMF menu: key 0 dials this number (E.164); without it an agent calls back. */
+    voice: Type.Optional(
+      Type.Object({ agentNumber: Type.Optional(Type.String({ pattern: '^\\+[1-9]\\d{6,14}$' })) }, { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );

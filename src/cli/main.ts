@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config.js';
 import { runBench } from './bench-command.js';
+import { runEval } from './eval-command.js';
 import { runImport } from './import-command.js';
 import { runMigrate } from './migrate-command.js';
 import { runServe } from './serve-command.js';
@@ -13,7 +14,8 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
   worker: { run: runWorker, help: 'worker                                                    workers only' },
   migrate: { run: runMigrate, help: 'migrate                                                   apply database migrations' },
   import: { run: runImport, help: 'import <file.csv> --kind customers|receivables|payments   bulk load with a per-row error report' },
-  bench: { run: runBench, help: 'bench [--only ingest] [--rows N]                          run benchmarks, write bench/results/*.json' },
+  eval: { run: runEval, help: 'eval response|risk --data FILE [--seed N] [--json]         fit on a stratified 80/20 split, print ROC AUC' },
+  bench: { run: runBench, help: 'bench [--only NAME] [--rows N] [--data-dir DIR]           run benchmarks, write bench/results/*.json' },
 };
 
 function usage(): string {

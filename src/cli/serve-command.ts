@@ -17,6 +17,19 @@ export function untilSignal(): Promise<string> {
 }
 
 /**
+ * SIGHUP re-reads the policy file, the Unix convention for "reload your config"; a refused file is
+ * logged by the store (file, line, path, reason) and the running policy stays in force. Workers
+ * listen too: without a handler, Node's default for SIGHUP is to exit. Returns the disposer.
+ */
+export function reloadPolicyOnHangup(app: App): () => void {
+  const reload = () => {
+    app.policies.reloadFromFile('system:sighup').catch((error: Error) => app.logger.error({ err: error }, 'policy reload failed; the running policy stays in force'));
+  };
+  process.on('SIGHUP', reload);
+  return () => process.off('SIGHUP', reload);
+}
+
+/**
  * The admin key to print: RECOUP_ADMIN_KEY when set; on embedded storage the one kept in the data
  * directory, so a restarted demo keeps its key; otherwise a new one, only when no admin key exists.
  */
@@ -66,6 +79,7 @@ function overridesFrom(args: string[]): ConfigOverrides {
 
 export async function runServe(args: string[]): Promise<number> {
   const app = await bootApp(overridesFrom(args));
+  let stopReloading = () => {};
   try {
     const adminKey = await bootstrapAdminKey(app);
     if (app.config.demo) {
@@ -81,10 +95,12 @@ export async function runServe(args: string[]): Promise<number> {
       adminKey ? `  admin API key: ${adminKey}` : '  admin API key: already issued (set RECOUP_ADMIN_KEY to choose one)',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    stopReloading = reloadPolicyOnHangup(app);
     await untilSignal();
     await server.close();
     return 0;
   } finally {
+    stopReloading();
     await app.close();
   }
 }

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { bootApp } from './boot.js';
-import { untilSignal } from './serve-command.js';
+import { reloadPolicyOnHangup, untilSignal } from './serve-command.js';
 
 /** Workers without the HTTP server: run as many as the load needs, all on one PostgreSQL. */
 export async function runWorker(args: string[]): Promise<number> {
   parseArgs({ args, options: {}, allowPositionals: false });
   const app = await bootApp({ runWorkers: true });
+  const stopReloading = reloadPolicyOnHangup(app);
   try {
     app.work.start();
     process.stdout.write(`recoup worker running (${app.dbKind}, ${app.clock.kind} clock)\n`);
@@ -15,6 +16,7 @@ export async function runWorker(args: string[]): Promise<number> {
     clearInterval(keepAlive);
     return 0;
   } finally {
+    stopReloading();
     await app.close();
   }
 }

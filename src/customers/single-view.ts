@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { formatMinor } from '../core/money.js';
 import type { Db } from '../db/database.js';
 import { listCases, listReceivables, type CaseView, type ReceivableView } from '../receivables/queries.js';
+import { type DisputeView, loadHoldsView, type PromiseView } from '../holds/index.js';
 import { KIND_TO_API } from './identities.js';
 
 export interface TimelineEntry {
@@ -23,6 +24,11 @@ export interface CustomerView {
   attributes: Record<string, unknown>;
   openCases: CaseView[];
   receivables: ReceivableView[];
+  /** The debtor asked to stop all collection contact (FDCPA 1692c(c)). */
+  ceaseCommunication: boolean;
+  openDisputes: DisputeView[];
+  /** Most recent first, whatever their status. */
+  promises: PromiseView[];
   timeline: TimelineEntry[];
   createdAt: string;
   updatedAt: string;
@@ -40,6 +46,7 @@ export async function getCustomerView(db: Db, id: string): Promise<CustomerView 
   const identities = await db.selectFrom('customer_identities').select(['kind', 'masked']).where('customer_id', '=', id).execute();
   const cases = await listCases(db, { customerId: id, status: 'open' });
   const receivables = await listReceivables(db, { customerId: id, limit: 1000 });
+  const holds = await loadHoldsView(db, id);
   return {
     id: customer.id,
     externalId: customer.external_id,
@@ -51,11 +58,16 @@ export async function getCustomerView(db: Db, id: string): Promise<CustomerView 
     attributes: customer.attributes,
     openCases: cases.ok ? cases.value.items : [],
     receivables: receivables.ok ? receivables.value.items : [],
+    ceaseCommunication: customer.cease_communication,
+    openDisputes: holds.openDisputes,
+    promises: holds.promises,
     timeline: await loadTimeline(db, id),
     createdAt: customer.created_at.toISOString(),
     updatedAt: customer.updated_at.toISOString(),
   };
 }
+
+const PROMISE_DETAIL = sql`jsonb_build_object('promiseId', pr.id, 'amountMinor', pr.amount_minor::text, 'currency', pr.currency, 'promisedFor', pr.promised_for, 'receivableIds', pr.receivable_ids, 'source', pr.source)`;
 
 interface TimelineRow {
   at: Date;
@@ -85,7 +97,22 @@ async function loadTimeline(db: Db, customerId: string): Promise<TimelineEntry[]
       union all
       select l.recorded_at, case when l.granted then 'consent.granted' else 'consent.withdrawn' end, l.channel, null,
              jsonb_build_object('source', l.source)
-      from consent_ledger l where l.customer_id = ${customerId}
+      from consent_ledger l where l.customer_id = ${customerId} and l.channel <> 'all'
+      union all
+      select l.recorded_at, 'communication.ceased', null, null, jsonb_build_object('source', l.source)
+      from consent_ledger l where l.customer_id = ${customerId} and l.channel = 'all'
+      union all
+      select d.opened_at, 'dispute.opened', null, d.receivable_id, jsonb_build_object('disputeId', d.id, 'reason', d.reason)
+      from disputes d where d.customer_id = ${customerId}
+      union all
+      select d.resolved_at, 'dispute.resolved', null, d.receivable_id, jsonb_build_object('disputeId', d.id, 'resolution', d.resolution)
+      from disputes d where d.customer_id = ${customerId} and d.resolved_at is not null
+      union all
+      select pr.created_at, 'promise.made', null, pr.receivable_ids[1], ${PROMISE_DETAIL}
+      from promises_to_pay pr where pr.customer_id = ${customerId}
+      union all
+      select pr.resolved_at, 'promise.' || pr.status, null, pr.receivable_ids[1], ${PROMISE_DETAIL}
+      from promises_to_pay pr where pr.customer_id = ${customerId} and pr.resolved_at is not null
     ) timeline
     order by at desc
     limit ${TIMELINE_LIMIT}`.execute(db);
@@ -94,7 +121,7 @@ async function loadTimeline(db: Db, customerId: string): Promise<TimelineEntry[]
     kind: row.kind,
     channel: row.channel,
     receivableId: row.receivable_id,
-    summary: row.kind === 'payment' ? withAmount(row.detail) : row.detail,
+    summary: row.kind === 'payment' || row.kind.startsWith('promise.') ? withAmount(row.detail) : row.detail,
   }));
 }
 

@@ -21,6 +21,8 @@ export interface CustomersTable {
   timezone: string;
   consents: Json<Partial<Record<Channel, boolean>>>;
   attributes: Json<Record<string, unknown>>;
+  /** The debtor asked in writing to stop, or refused to pay (FDCPA 1692c(c)): no collection contact. */
+  cease_communication: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -38,7 +40,8 @@ export interface CustomerIdentitiesTable {
 export interface ConsentLedgerTable {
   id: Generated<string>;
   customer_id: string;
-  channel: Channel;
+  /** 'all' records a request to cease communication, which withdraws every channel at once. */
+  channel: Channel | 'all';
   granted: boolean;
   source: string;
   recorded_at: Timestamp;
@@ -147,6 +150,55 @@ export interface ContactAttemptsTable {
   sent_at: Timestamp | null;
 }
 
+export interface PolicyVersionsTable {
+  id: Generated<string>;
+  policy_id: string;
+  version: number;
+  /** The YAML or JSON text as submitted: what a decision's `policy_id@version` was compiled from. */
+  source: string;
+  format: 'yaml' | 'json';
+  sha256: string;
+  created_at: CreatedAt;
+  created_by: string;
+  activated_at: Timestamp | null;
+  /** Orders activations; the highest is the version in force. */
+  activation_seq: bigint | null;
+}
+
+export type DisputeStatus = 'open' | 'resolved';
+
+export interface DisputesTable {
+  id: Generated<string>;
+  external_id: string | null;
+  customer_id: string;
+  /** Null: the debtor disputes everything they are said to owe. */
+  receivable_id: string | null;
+  status: DisputeStatus;
+  reason: string;
+  resolution: string | null;
+  opened_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
+export type PromiseStatus = 'open' | 'kept' | 'broken' | 'cancelled';
+export type PromiseSource = 'api' | 'assistant' | 'agent';
+
+export interface PromisesToPayTable {
+  id: Generated<string>;
+  external_id: string | null;
+  customer_id: string;
+  receivable_ids: ColumnType<string[], string[], string[]>;
+  amount_minor: bigint;
+  currency: string;
+  /** The instant by which the debtor promised to pay; no reminder goes before it. */
+  promised_for: Timestamp;
+  status: PromiseStatus;
+  source: PromiseSource;
+  created_at: CreatedAt;
+  /** When the promise was found kept or broken. */
+  resolved_at: Timestamp | null;
+}
+
 export interface Database {
   contact_attempts: ContactAttemptsTable;
   customers: CustomersTable;
@@ -159,4 +211,7 @@ export interface Database {
   interaction_events: InteractionEventsTable;
   audit_log: AuditLogTable;
   api_keys: ApiKeysTable;
+  disputes: DisputesTable;
+  promises_to_pay: PromisesToPayTable;
+  policy_versions: PolicyVersionsTable;
 }

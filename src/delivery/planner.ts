@@ -3,6 +3,7 @@ import type { DueWork } from '../core/work-loop.js';
 import type { Db } from '../db/database.js';
 import type { Channel } from '../db/schema.js';
 import { renderReminder } from '../messaging/reminder-text.js';
+import { settlePromises } from '../holds/index.js';
 import type { CompiledPolicy, Decision } from '../strategy/index.js';
 import { type NewAttempt, scheduleAttempts } from './attempt-queue.js';
 import { loadPlanningPage, type PlanningSubject } from './planning-context.js';
@@ -54,13 +55,14 @@ function attemptKey(prefix: string, customerId: string, decision: Decision, day:
  */
 export interface PlannerDeps {
   db: Db;
-  policy: CompiledPolicy;
+  /** The policy in force, read for each debtor so that a newly activated version applies from the next one on. */
+  policy: () => CompiledPolicy;
   /** A signed one-click unsubscribe link for a customer and channel (email carries it, by law). */
   unsubscribeUrl?: (customerId: string, channel: Channel, now: Date) => string;
 }
 
 function planSubject(deps: PlannerDeps, customerId: string, subject: PlanningSubject): NewAttempt[] {
-  const policy = deps.policy;
+  const policy = deps.policy();
   const ctx = subject.context;
   const zone = ctx.customer.timezone ?? 'UTC';
   const groups = new Map<string, Decision[]>();
@@ -102,6 +104,8 @@ function planSubject(deps: PlannerDeps, customerId: string, subject: PlanningSub
 /** Plans contacts for every open case, a page at a time; debtors with a reminder already waiting are skipped. */
 export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000): Promise<PlanResult> {
   const db = deps.db;
+  // Promises whose date passed unpaid stop holding contact back before any page is read.
+  await settlePromises(db, now);
   const result: PlanResult = { cases: 0, scheduled: 0, blocked: 0 };
   const count = (attempts: NewAttempt[], inserted: Set<string>) => {
     for (const attempt of attempts) {

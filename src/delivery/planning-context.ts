@@ -3,8 +3,9 @@ import type { Db } from '../db/database.js';
 import type { CaseStage, Channel, IdentityKind } from '../db/schema.js';
 import type { EvaluationContext } from '../strategy/index.js';
 import { anyOf } from '../db/any-of.js';
+import { applyHolds, loadHolds } from '../holds/index.js';
 
-/** What the planner needs to know about one debtor, loaded for a page of cases in four queries. */
+/** What the planner needs to know about one debtor, loaded for a page of cases in a few set-based queries. */
 export interface PlanningSubject {
   name: string | null;
   context: EvaluationContext;
@@ -49,16 +50,16 @@ export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: strin
   const cases = await db
     .selectFrom(page)
     .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
-    .select(['c.customer_id', 'c.stage', 'c.max_days_past_due', 'cu.name', 'cu.locale', 'cu.timezone', 'cu.consents', 'cu.attributes'])
+    .select(['c.customer_id', 'c.stage', 'c.max_days_past_due', 'cu.name', 'cu.locale', 'cu.timezone', 'cu.consents', 'cu.attributes', 'cu.cease_communication'])
     .orderBy('c.customer_id')
     .execute();
   if (cases.length === 0) return [];
   const ids = cases.map((c) => c.customer_id);
-  const [identities, receivables, history] = await Promise.all([
+  const [identities, receivables, history, holds] = await Promise.all([
     db.selectFrom('customer_identities').select(['customer_id', 'kind']).where(anyOf('customer_id', ids, 'uuid')).execute(),
     db
       .selectFrom('receivables')
-      .select(['id', 'customer_id', 'kind', 'currency', 'due_at', sql<bigint>`amount_minor - paid_minor`.as('outstanding')])
+      .select(['id', 'external_id', 'customer_id', 'kind', 'currency', 'due_at', sql<bigint>`amount_minor - paid_minor`.as('outstanding')])
       .where(anyOf('customer_id', ids, 'uuid'))
       .where('status', '=', 'open')
       .whereRef('amount_minor', '>', 'paid_minor')
@@ -67,6 +68,7 @@ export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: strin
       select customer_id, channel, receivable_ids, status, coalesce(sent_at, greatest(due_at, updated_at)) as at from contact_attempts
       where customer_id = any(${ids}::uuid[]) and status not in ('cancelled', 'blocked')
         and coalesce(sent_at, greatest(due_at, updated_at)) > ${new Date(now.getTime() - HISTORY_DAYS * 86_400_000)}::timestamptz`.execute(db),
+    loadHolds(db, now, ids, HISTORY_DAYS),
   ]);
   const group = <T extends { customer_id: string }>(rows: T[]) => {
     const map = new Map<string, T[]>();
@@ -79,6 +81,8 @@ export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: strin
 
   return cases.map((c) => {
     const all = historyOf.get(c.customer_id) ?? [];
+    const owed = (receivablesOf.get(c.customer_id) ?? []).map((r) => ({ id: r.id, externalId: r.external_id, kind: r.kind, amountMinor: r.outstanding, currency: r.currency, dueAt: r.due_at }));
+    const held = applyHolds(holds, c.customer_id, owed);
     const past = all.filter((h) => h.status !== 'failed');
     const dayAgo = now.getTime() - 86_400_000;
     const consents = c.consents as Partial<Record<Channel, boolean>>;
@@ -98,10 +102,16 @@ export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: strin
           consents,
           optedOut: (Object.keys(consents) as Channel[]).filter((channel) => consents[channel] === false),
           reachable: [...new Set((identitiesOf.get(c.customer_id) ?? []).flatMap((i) => REACHES[i.kind]))],
+          ceaseCommunication: c.cease_communication,
         },
         case: { stage: c.stage as CaseStage, daysPastDue: c.max_days_past_due },
-        receivables: (receivablesOf.get(c.customer_id) ?? []).map((r) => ({ id: r.id, kind: r.kind, amountMinor: r.outstanding, currency: r.currency, dueAt: r.due_at })),
-        history: { contacts: past.filter((h) => h.status !== 'scheduled').map((h) => ({ at: h.at, channel: h.channel, receivableIds: h.receivable_ids })) },
+        receivables: held.receivables,
+        history: {
+          contacts: past.filter((h) => h.status !== 'scheduled').map((h) => ({ at: h.at, channel: h.channel, receivableIds: h.receivable_ids })),
+          conversations: held.conversations,
+          disputeOpen: held.disputeOpen,
+          promiseToPayUntil: held.promiseToPayUntil,
+        },
       },
     };
   });

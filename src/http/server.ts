@@ -53,6 +53,11 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     }
     done(null, params);
   });
+  // XML bodies (WeChat's pushes) stay a string: the route parses them with its own small, DTD-free reader.
+  server.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string', bodyLimit: 64 * 1024 }, (request, body, done) => {
+    request.rawBody = body as string;
+    done(null, body);
+  });
   server.setValidatorCompiler(typeboxValidatorCompiler);
   server.setErrorHandler(handleError);
 

@@ -52,6 +52,8 @@ const WeChatSchema = Type.Object(
     baseUrl: Type.Optional(Url),
     appId: Type.String({ minLength: 1 }),
     appSecret: Type.String({ minLength: 1 }),
+    /** The server-URL token set in WeChat's console: signs what WeChat pushes to /v1/webhooks/wechat. */
+    token: Type.Optional(Type.String({ minLength: 1 })),
     tokenMarginSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
     timeoutMs: Timeout,
   },
