@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config.js';
+import { runAudit } from './audit-command.js';
 import { runBench } from './bench-command.js';
 import { runEval } from './eval-command.js';
 import { runImport } from './import-command.js';
 import { runMigrate } from './migrate-command.js';
+import { runNlu } from './nlu-command.js';
 import { runServe } from './serve-command.js';
+import { runSimulate } from './simulate-command.js';
+import { runTrain } from './train-command.js';
 import { UsageError } from './usage-error.js';
 import { runWorker } from './worker-command.js';
 
@@ -15,6 +19,10 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
   migrate: { run: runMigrate, help: 'migrate                                                   apply database migrations' },
   import: { run: runImport, help: 'import <file.csv> --kind customers|receivables|payments   bulk load with a per-row error report' },
   eval: { run: runEval, help: 'eval response|risk --data FILE [--seed N] [--json]         fit on a stratified 80/20 split, print ROC AUC' },
+  simulate: { run: runSimulate, help: 'simulate --customers N --days D --policy ai|baseline --seed S [--out DIR] [--json]   backtest on a virtual clock' },
+  train: { run: runTrain, help: 'train                                                     refit the decisioning models from recorded outcomes' },
+  nlu: { run: runNlu, help: 'nlu eval --train FILE --test FILE [--text-col C --label-col C] [--json]   intent accuracy and macro-F1' },
+  audit: { run: runAudit, help: 'audit verify                                              check the audit log hash chain' },
   bench: { run: runBench, help: 'bench [--only NAME] [--rows N] [--data-dir DIR]           run benchmarks, write bench/results/*.json' },
 };
 

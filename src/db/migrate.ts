@@ -6,6 +6,9 @@ import * as owedIndex from './migrations/0003-owed-receivables-index.js';
 import * as attemptsByCustomer from './migrations/0004-attempts-by-customer.js';
 import * as holds from './migrations/0005-holds.js';
 import * as policyVersions from './migrations/0006-policy-versions.js';
+import * as modelVersions from './migrations/0007-model-versions.js';
+import * as messageTemplates from './migrations/0008-message-templates.js';
+import * as retention from './migrations/0009-retention.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +18,9 @@ const migrations: Record<string, Migration> = {
   '0004-attempts-by-customer': attemptsByCustomer,
   '0005-holds': holds,
   '0006-policy-versions': policyVersions,
+  '0007-model-versions': modelVersions,
+  '0008-message-templates': messageTemplates,
+  '0009-retention': retention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -17,6 +17,8 @@ import { holdRoutes } from './routes/hold-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { voiceRoutes } from './routes/voice-routes.js';
 import { wechatRoutes } from './routes/wechat-routes.js';
+import { nluRoutes } from './routes/nlu-routes.js';
+import { complianceRoutes } from './routes/compliance-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -86,5 +88,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(policyRoutes(app));
   await server.register(voiceRoutes(app));
   await server.register(wechatRoutes(app));
+  await server.register(nluRoutes(app));
+  await server.register(complianceRoutes(app));
   return server;
 }
