@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
+import { type DestinationStream, pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { type Clock, RealClock, VirtualClock } from './core/clock.js';
 import { WorkLoop } from './core/work-loop.js';
@@ -16,8 +16,14 @@ import type { CompiledPolicy } from './strategy/index.js';
 import { openPolicyStore, type PolicyStore } from './strategy/policy-store.js';
 import { createLinkSigner, type LinkSigner } from './core/signed-links.js';
 import { unsubscribeUrlFor } from './conversation/unsubscribe.js';
+import type { Understand } from './conversation/flow-context.js';
+import { parse as parseMessage } from './conversation/nlu/index.js';
 import type { ChannelProvider } from './delivery/provider.js';
 import { createProviderRegistry, type ProviderRegistry } from './delivery/providers/registry.js';
+import { createRetentionWork } from './compliance/retention-work.js';
+import { type ContentScanner, createScanner } from './compliance/scanner/index.js';
+import { createModelStore, type ModelStore } from './decisioning/model-store.js';
+import { createRetrainWork } from './decisioning/training/index.js';
 
 /** Everything a request handler, a worker or a CLI command needs, built once and passed down. */
 export interface App {
@@ -31,10 +37,16 @@ export interface App {
   providers: ProviderRegistry;
   /** Signs the links a debtor opens without an account (unsubscribe). */
   links: LinkSigner;
+  /** The content scanner (shipped word library plus config's extra rule files): the gate every outbound message passes. */
+  scanner: ContentScanner;
   /** The collection policy in force at the moment of reading (a getter over `policies.current()`). */
   readonly policy: CompiledPolicy;
   /** Holds the policy in force: its versions, activation, reload from file, diff and dry run. */
   policies: PolicyStore;
+  /** The champion decisioning model of each kind, for scoring; refreshed after training and before planning. */
+  models: ModelStore;
+  /** The assistant's understanding of a message (src/conversation/nlu). */
+  understand: Understand;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -42,8 +54,10 @@ export interface App {
 // Never log what a debtor could be identified by, even at debug level.
 export const LOG_REDACT = ['req.headers.authorization', '*.phone', '*.email', '*.idNumber', '*.wechatOpenId', '*.appUserId', '*.name'];
 
-export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } });
+/** `destination` defaults to stdout; tests pass a buffer to read back what would have been logged. */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+  const options = { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**
@@ -63,6 +77,15 @@ function resolveSecretKey(config: Config): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The current key encrypts; previous keys (after a rotation) only decrypt. Lookup hashes stay keyed by
+ * the oldest key unless lookupSecretKey says otherwise, so that a rotation does not orphan them.
+ */
+export function vaultFor(config: Pick<Config, 'previousSecretKeys' | 'lookupSecretKey'>, secret: string): PiiVault {
+  const previous = config.previousSecretKeys ?? [];
+  return createPiiVault({ current: secret, previous, hashSecret: config.lookupSecretKey ?? previous.at(-1) ?? secret });
+}
+
 export function createClock(config: Config): Clock {
   if (config.clock.mode === 'real') return new RealClock();
   return new VirtualClock(config.clock.start ? new Date(config.clock.start) : new Date());
@@ -75,12 +98,16 @@ export interface AppOptions {
   providerFor?: (channel: Channel) => ChannelProvider;
   /** Names this process's delivery worker in leases; defaults to host, pid and a random suffix. */
   workerId?: string;
+  /** Replaces the NLU (tests that script what each message means). */
+  understand?: Understand;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
+  // Compiled once, before anything is opened: a broken extra rule file stops boot with its name.
+  const scanner = createScanner({ extraRuleFiles: config.compliance.ruleFiles });
   const secret = resolveSecretKey(config);
-  const vault = createPiiVault({ current: secret });
+  const vault = vaultFor(config, secret);
   const links = createLinkSigner(secret);
   const handle = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -89,9 +116,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const clock = options.clock ?? createClock(config);
   let policies: PolicyStore;
+  const models = createModelStore({ db: handle.db, logger });
   try {
     await migrateToLatest(handle.db as never);
     policies = await openPolicyStore({ db: handle.db, clock, logger, policyFile: config.policyFile, templatesFile: config.templatesFile });
+    await models.refresh();
   } catch (error) {
     await handle.close();
     throw error;
@@ -117,17 +146,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...planner,
     runDue: async (now) => {
       await policies.refresh();
+      await models.refresh();
       await planner.runDue(now);
     },
   });
+  work.register(createRetentionWork({ db, logger, ...config.retention }));
   const delivery = config.delivery;
   work.register(
     createDeliveryWork({
-      db, clock, vault, providerFor, logger, owner: options.workerId,
+      db, clock, vault, providerFor, logger, scanner, owner: options.workerId,
       batchSize: delivery.batchSize, concurrency: delivery.concurrency, pollMs: delivery.pollMs,
       job: { ...CONTACT_ATTEMPT_JOB, leaseMs: delivery.leaseSeconds * 1000 },
     }),
   );
+  if (config.training.retrainHours > 0) {
+    work.register(createRetrainWork({ db, clock, logger, training: config.training, m2FromDay: config.stages.m2FromDay, intervalHours: config.training.retrainHours, afterRun: () => models.refresh() }));
+  }
   return {
     config,
     db,
@@ -140,7 +174,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return policies.current();
     },
     policies,
+    models,
     links,
+    scanner,
+    understand: options.understand ?? parseMessage,
     logger,
     async close() {
       work.stop();

@@ -19,6 +19,20 @@ export const ConfigSchema = Type.Object(
     adminKey: Type.Optional(Type.String({ minLength: 16 })),
     /** 32 bytes, base64: encrypts PII at rest and keys its lookup hashes. Generated into dataDir when absent. */
     secretKey: Type.Optional(Type.String({ minLength: 44 })),
+    /** After a key rotation: the keys that encrypted PII before, newest first. They only decrypt (see src/compliance/key-rotation.ts). */
+    previousSecretKeys: Type.Array(Type.String({ minLength: 44 }), { default: [] }),
+    /** Keys the identities' lookup hashes; defaults to the oldest key (the last previous one, else secretKey), so a rotation keeps lookups. */
+    lookupSecretKey: Type.Optional(Type.String({ minLength: 44 })),
+    /** Personal data of customers whose debts are all closed is purged after this long without activity; the audit log is never purged. */
+    retention: Type.Object(
+      {
+        // Six months is at most 184 days: interaction logs must be kept at least that long (COMPLIANCE.md).
+        personalDataDays: Type.Integer({ minimum: 1, maximum: 36_500, default: 184 }),
+        runEveryHours: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 24 }),
+        batchSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
+      },
+      { default: {} },
+    ),
     clock: Type.Object(
       {
         mode: Type.Enum(['real', 'virtual'], { default: 'real' }),
@@ -43,6 +57,13 @@ export const ConfigSchema = Type.Object(
     /** The collection policy (YAML or JSON) and its template catalogue; the shipped demo policy when absent. */
     policyFile: Type.Optional(Type.String({ minLength: 1 })),
     templatesFile: Type.Optional(Type.String({ minLength: 1 })),
+    /** The optional language-model writer (src/messaging/model-writer.ts): an OpenAI-compatible chat-completions API. Off when absent. */
+    messageWriter: Type.Optional(
+      Type.Object(
+        { url: Type.String({ pattern: '^https?://' }), model: Type.String({ minLength: 1 }), apiKey: Type.Optional(Type.String({ minLength: 1 })) },
+        { additionalProperties: false },
+      ),
+    ),
     /** Delivery workers: a claim not finished within the lease is taken back (the worker is presumed dead). */
     delivery: Type.Object(
       {
@@ -53,8 +74,50 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    /** Decisioning models fitted from recorded outcomes (`recoup train` and the scheduled retraining). */
+    training: Type.Object(
+      {
+        /** A contact counts as answered when a payment follows within this many days. */
+        labelDays: Type.Integer({ minimum: 1, maximum: 90, default: 7 }),
+        /** Fewer outcomes than this is refused: a model fitted on a handful of rows only memorises them. */
+        minRows: Type.Integer({ minimum: 50, maximum: 1_000_000, default: 200 }),
+        /** The newest outcomes are kept when there are more, so a fit stays within seconds. */
+        maxRows: Type.Integer({ minimum: 100, maximum: 5_000_000, default: 200_000 }),
+        /** Seeds the stratified hold-out split and the boosting's own validation split. */
+        seed: Type.Integer({ minimum: 0, maximum: 4_294_967_295, default: 42 }),
+        /** How often the work loop refits every model kind; 0 turns scheduled retraining off. */
+        retrainHours: Type.Number({ minimum: 0, maximum: 24 * 365, default: 24 }),
+      },
+      { default: {} },
+    ),
     /** Provider per channel, e.g. { "sms": { "provider": "twilio", ... } }; sandbox where absent. Checked in full below. */
     providers: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+    /** The assistant that answers debtors (src/conversation): sessions, verification and its offers. */
+    assistant: Type.Object(
+      {
+        /** A conversation idle this long starts a new flow; its history is kept. */
+        idleMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60, default: 30 }),
+        /** How long a sender verified by ID digits and birth date (or a signed link) stays verified. */
+        verificationHours: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 24 }),
+        /** Wrong verification answers before the sender is locked out for verificationHours. */
+        maxVerificationFailures: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
+        /** Reminders wait this long after a debtor says they already paid, while the payment is reconciled. */
+        alreadyPaidPauseDays: Type.Integer({ minimum: 1, maximum: 30, default: 5 }),
+        /** Terms of the instalment plans offered (decimal strings, e.g. "0.12" is 12% a year; the fee is a share of the balance). */
+        instalments: Type.Object(
+          {
+            annualRate: Type.String({ pattern: '^(0|[1-9]\\d?)(\\.\\d{1,6})?$', default: '0.12' }),
+            feeRate: Type.String({ pattern: '^0(\\.\\d{1,6})?$', default: '0.01' }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+        /** The payment page a pay link opens, with ?token=…; defaults to publicUrl + /pay. */
+        payUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** The content scanner: extra word-library files (the JSON shape of data/compliance/*.json), added to the shipped one. */
+    compliance: Type.Object({ ruleFiles: Type.Array(Type.String({ minLength: 1 }), { default: [] }) }, { default: {}, additionalProperties: false }),
     /** The voice call's DTMF menu: key 0 dials this number (E.164); without it an agent calls back. */
     voice: Type.Optional(
       Type.Object({ agentNumber: Type.Optional(Type.String({ pattern: '^\\+[1-9]\\d{6,14}$' })) }, { additionalProperties: false }),
@@ -79,6 +142,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
   if (env.RECOUP_ADMIN_KEY) out.adminKey = env.RECOUP_ADMIN_KEY;
   if (env.RECOUP_SECRET_KEY) out.secretKey = env.RECOUP_SECRET_KEY;
+  if (env.RECOUP_PREVIOUS_SECRET_KEYS) out.previousSecretKeys = env.RECOUP_PREVIOUS_SECRET_KEYS.split(',').map((k) => k.trim()).filter(Boolean);
+  if (env.RECOUP_LOOKUP_SECRET_KEY) out.lookupSecretKey = env.RECOUP_LOOKUP_SECRET_KEY;
   if (env.RECOUP_LOG_LEVEL) out.logLevel = env.RECOUP_LOG_LEVEL as Config['logLevel'];
   if (env.RECOUP_CLOCK || env.RECOUP_CLOCK_START) {
     out.clock = {};

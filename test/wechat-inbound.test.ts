@@ -75,7 +75,7 @@ describe.each(DATABASE_KINDS)('WeChat inbound on %s', (kind) => {
       expect(parseFlatXml(response.body)).toMatchObject({ ok: true, fields: { ToUserName: 'o-wx-talk', FromUserName: ACCOUNT, MsgType: 'text' } });
     }
     const timeline = (await customer(ids['wx-talk']!)).timeline;
-    expect(timeline).toContainEqual(expect.objectContaining({ kind: 'message.inbound', channel: 'wechat', summary: { text: '我这个月的账单是多少？' } }));
+    expect(timeline).toContainEqual(expect.objectContaining({ kind: 'message.inbound', channel: 'wechat', summary: expect.objectContaining({ text: '我这个月的账单是多少？' }) }));
   });
 
   it('ends WeChat reminders on 退订 with exactly one acknowledgement, in the passive reply', async () => {

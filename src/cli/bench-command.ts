@@ -11,6 +11,8 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: () => import('../../bench/ingest.js'),
   dispatch: () => import('../../bench/dispatch.js'),
   eval: () => import('../../bench/eval.js'),
+  compliance: () => import('../../bench/compliance.js'),
+  analytics: () => import('../../bench/analytics.js'),
 };
 
 function parseRows(text: string | undefined): number | undefined {

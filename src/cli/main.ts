@@ -20,7 +20,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
   import: { run: runImport, help: 'import <file.csv> --kind customers|receivables|payments   bulk load with a per-row error report' },
   eval: { run: runEval, help: 'eval response|risk --data FILE [--seed N] [--json]         fit on a stratified 80/20 split, print ROC AUC' },
   simulate: { run: runSimulate, help: 'simulate --customers N --days D --policy ai|baseline --seed S [--out DIR] [--json]   backtest on a virtual clock' },
-  train: { run: runTrain, help: 'train                                                     refit the decisioning models from recorded outcomes' },
+  train: { run: runTrain, help: 'train [--kind response|risk] [--label-days N] [--json]    refit the decisioning models from recorded outcomes' },
   nlu: { run: runNlu, help: 'nlu eval --train FILE --test FILE [--text-col C --label-col C] [--json]   intent accuracy and macro-F1' },
   audit: { run: runAudit, help: 'audit verify                                              check the audit log hash chain' },
   bench: { run: runBench, help: 'bench [--only NAME] [--rows N] [--data-dir DIR]           run benchmarks, write bench/results/*.json' },

@@ -9,6 +9,8 @@ export function maskIdentity(kind: string, value: string): string {
 }
 
 const PHONE_LIKE = /\+?\d[\d\s().-]{5,}\d/g;
+// "2026-03-01", "01.03.2026", "3/1/2026": dates people write next to their details, not phone numbers.
+const DATE_LIKE = /^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4})$/;
 const EMAIL_LIKE = /[^\s@<>"']+@[^\s@<>"']+\.[^\s@<>"']+/g;
 
 /**
@@ -21,6 +23,6 @@ export function redactContactDetails(text: string): string {
     // Fewer than seven digits is a status code or a count ("550 5.1.1"), not a phone number.
     .replace(PHONE_LIKE, (match) => {
       const digits = match.replace(/\D/g, '');
-      return digits.length < 7 ? match : maskIdentity('phone', digits);
+      return digits.length < 7 || DATE_LIKE.test(match.trim()) ? match : maskIdentity('phone', digits);
     });
 }

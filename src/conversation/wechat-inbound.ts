@@ -1,21 +1,15 @@
 import { sql } from 'kysely';
-import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/database.js';
-import type { PiiVault } from '../compliance/pii-vault.js';
 import { optOut } from '../customers/consent.js';
 import { applyProviderEvents } from '../delivery/receipts.js';
 import type { WeChatPush } from '../delivery/providers/wechat-push.js';
 import { buildTextReply } from '../delivery/providers/wechat-xml.js';
-import { resolveSender } from './inbound.js';
+import { type InboundDeps, resolveSender } from './inbound.js';
 
 /** What to answer WeChat: `success`, or a passive reply in the same chat. */
 export type WeChatAnswer = { kind: 'success' } | { kind: 'reply'; xml: string };
 
-interface Deps {
-  db: Db;
-  vault: PiiVault;
-  clock: Clock;
-}
+type Deps = InboundDeps;
 
 // The provider id WeChat's template sends are recorded under (see the registry), so receipts match them.
 const PROVIDER_ID = 'wechat';
@@ -55,11 +49,11 @@ async function answerText(deps: Deps, push: Extract<WeChatPush, { kind: 'text' }
   ]);
   const outcome = applied.inbound[0];
   const replies = outcome?.replies.filter((r) => r.channel === 'wechat') ?? [];
-  // A passive reply carries one message; more than one is left to the queue.
-  if (!outcome?.customerId || replies.length !== 1) return { kind: 'success' };
-  const text = replies[0]!.text;
+  // A passive reply carries one message: the assistant's answers to this message go together in it.
+  if (replies.length === 0) return { kind: 'success' };
+  const text = replies.map((r) => r.text).join('\n\n');
   const now = deps.clock.now();
-  if (!(await takeOverQueuedReply(deps.db, since, now, outcome.customerId, text))) return { kind: 'success' };
+  if (outcome?.customerId && !(await takeOverQueuedReply(deps.db, since, now, outcome.customerId, text))) return { kind: 'success' };
   return { kind: 'reply', xml: buildTextReply({ toUser: push.openId, fromUser: push.account, createTime: now.getTime() / 1000, content: text }) };
 }
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { redactContactDetails } from '../compliance/masking.js';
 import { formatMinor } from '../core/money.js';
 import type { Db } from '../db/database.js';
 import { listCases, listReceivables, type CaseView, type ReceivableView } from '../receivables/queries.js';
@@ -121,8 +122,22 @@ async function loadTimeline(db: Db, customerId: string): Promise<TimelineEntry[]
     kind: row.kind,
     channel: row.channel,
     receivableId: row.receivable_id,
-    summary: row.kind === 'payment' || row.kind.startsWith('promise.') ? withAmount(row.detail) : row.detail,
+    summary: redactFreeText(row.kind, row.kind === 'payment' || row.kind.startsWith('promise.') ? withAmount(row.detail) : row.detail),
   }));
+}
+
+const FREE_TEXT_FIELDS = ['text', 'reason', 'resolution'];
+
+/**
+ * Debtors write their phone or email into replies and disputes; staff see those masked, like the
+ * identities. Outbound messages (`message.<status>`) are Recoup's own words and are shown as sent.
+ */
+function redactFreeText(kind: string, detail: Record<string, unknown>): Record<string, unknown> {
+  const outbound = kind.startsWith('message.') && kind !== 'message.inbound';
+  if (outbound || !FREE_TEXT_FIELDS.some((field) => typeof detail[field] === 'string')) return detail;
+  const out = { ...detail };
+  for (const field of FREE_TEXT_FIELDS) if (typeof out[field] === 'string') out[field] = redactContactDetails(out[field]);
+  return out;
 }
 
 function withAmount(detail: Record<string, unknown>): Record<string, unknown> {

@@ -9,6 +9,8 @@ import * as policyVersions from './migrations/0006-policy-versions.js';
 import * as modelVersions from './migrations/0007-model-versions.js';
 import * as messageTemplates from './migrations/0008-message-templates.js';
 import * as retention from './migrations/0009-retention.js';
+import * as conversations from './migrations/0010-conversations.js';
+import * as analytics from './migrations/0011-analytics.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '0007-model-versions': modelVersions,
   '0008-message-templates': messageTemplates,
   '0009-retention': retention,
+  '0010-conversations': conversations,
+  '0011-analytics': analytics,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

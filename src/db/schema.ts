@@ -23,6 +23,8 @@ export interface CustomersTable {
   attributes: Json<Record<string, unknown>>;
   /** The debtor asked in writing to stop, or refused to pay (FDCPA 1692c(c)): no collection contact. */
   cease_communication: Generated<boolean>;
+  /** Set when retention purged the person's data (src/compliance/retention.ts); cleared by any later change. */
+  personal_data_purged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -199,6 +201,56 @@ export interface PromisesToPayTable {
   resolved_at: Timestamp | null;
 }
 
+export type ModelKind = 'response' | 'risk';
+export type ModelRole = 'champion' | 'challenger' | 'retired';
+
+export interface ModelVersionsTable {
+  id: Generated<string>;
+  kind: ModelKind;
+  version: number;
+  created_at: CreatedAt;
+  /** The first and last instants of the outcomes trained on (send times, due dates). */
+  trained_from: Timestamp | null;
+  trained_to: Timestamp | null;
+  rows: number;
+  metrics: Json<Record<string, unknown>>;
+  /** The fitted model as plain JSON (see decisioning/models/model-json.ts); checked again on every load. */
+  model: Json<Record<string, unknown>>;
+  role: ModelRole;
+  promoted_at: Timestamp | null;
+}
+
+export type HandoffState = 'bot' | 'queued' | 'agent';
+
+export interface ConversationsTable {
+  customer_id: string;
+  flow: string | null;
+  slots: Json<Record<string, unknown>>;
+  last_intents: Json<string[]>;
+  failed_understandings: number;
+  handoff_state: HandoffState;
+  handoff_reason: string | null;
+  handoff_at: Timestamp | null;
+  agent: string | null;
+  last_channel: string | null;
+  last_activity_at: Timestamp;
+  flow_started_at: Timestamp | null;
+  reminders_paused_until: Timestamp | null;
+  reconciliation_flagged_at: Timestamp | null;
+  event_seq: Generated<bigint>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SenderVerificationsTable {
+  sender_key: string;
+  customer_id: string | null;
+  verified_until: Timestamp | null;
+  failed_attempts: number;
+  locked_until: Timestamp | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   contact_attempts: ContactAttemptsTable;
   customers: CustomersTable;
@@ -214,4 +266,7 @@ export interface Database {
   disputes: DisputesTable;
   promises_to_pay: PromisesToPayTable;
   policy_versions: PolicyVersionsTable;
+  conversations: ConversationsTable;
+  sender_verifications: SenderVerificationsTable;
+  model_versions: ModelVersionsTable;
 }

@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { appendAudit } from '../compliance/audit-log.js';
 import type { Channel, ContactAttemptsTable } from '../db/schema.js';
 
 export type AttemptRow = Selectable<ContactAttemptsTable>;
@@ -94,6 +95,33 @@ export async function markFailed(db: Db, attempt: AttemptRow, owner: string, now
     .where('status', '=', 'sending')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/**
+ * The compliance gate refused the content: the attempt ends `blocked`, never to be sent, with the
+ * rule in its decision (shown by GET /v1/messages) and an audit entry committed in the same
+ * transaction. The planner's own rule and reason are kept under `planned`.
+ */
+export async function markBlocked(db: Db, attempt: AttemptRow, owner: string, now: Date, compliance: { rule: string; family: string; severity: string; match: string; violations: unknown[] }): Promise<boolean> {
+  const planned = { rule: attempt.decision.rule, reason: attempt.decision.reason, outcome: attempt.decision.outcome };
+  const decision = { ...attempt.decision, outcome: 'blocked', rule: compliance.rule, reason: `compliance gate: ${compliance.family} (${compliance.rule})`, planned, compliance };
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('contact_attempts')
+      .set({ status: 'blocked', decision: JSON.stringify(decision) as never, lease_owner: null, lease_expires_at: null, last_error: `blocked by compliance rule ${compliance.rule}`, updated_at: now })
+      .where('id', '=', attempt.id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return false;
+    await appendAudit(trx, now, {
+      actor: 'system:compliance-gate',
+      action: 'message.blocked',
+      subject: attempt.id,
+      details: { customerId: attempt.customer_id, channel: attempt.channel, rule: compliance.rule, family: compliance.family, match: compliance.match },
+    });
+    return true;
+  });
 }
 
 /**

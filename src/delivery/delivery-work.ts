@@ -6,10 +6,11 @@ import type { Db } from '../db/database.js';
 import type { Channel, IdentityKind } from '../db/schema.js';
 import type { PiiVault } from '../compliance/pii-vault.js';
 import { redactContactDetails } from '../compliance/masking.js';
-import { type AttemptRow, claimDueAttempts, markFailed, markRetry, markSent, nextAttemptDueAt } from './attempt-queue.js';
+import { type AttemptRow, claimDueAttempts, markBlocked, markFailed, markRetry, markSent, nextAttemptDueAt } from './attempt-queue.js';
 import { CONTACT_ATTEMPT_JOB, type JobKind, retryDelayMs } from './job-catalog.js';
 import { type ChannelProvider, isRetryable, type MessageContent, type Recipient, type SendResult } from './provider.js';
 import { anyOf } from '../db/any-of.js';
+import { checkMessageContent, type ContentScanner, shippedScanner } from '../compliance/scanner/index.js';
 
 export interface DeliveryDeps {
   db: Db;
@@ -25,6 +26,8 @@ export interface DeliveryDeps {
   /** How often to poll for due attempts on the real clock. */
   pollMs?: number;
   random?: () => number;
+  /** The compliance gate's scanner (app.ts builds it with the configured rule files); the shipped library when absent. */
+  scanner?: ContentScanner;
 }
 
 const RECIPIENT_FIELD: Record<IdentityKind, keyof Recipient | undefined> = {
@@ -67,8 +70,17 @@ export function createDeliveryWork(deps: DeliveryDeps): DueWork {
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const job = deps.job ?? CONTACT_ATTEMPT_JOB;
   const batchSize = deps.batchSize ?? 200;
+  const scanner = deps.scanner ?? shippedScanner();
 
   async function deliver(attempt: AttemptRow, recipient: Recipient): Promise<void> {
+    // The compliance gate: checked here, at the last moment, so that no path to a provider (planner,
+    // flow, agent, language model, a row written by hand) skips it. A block is final, not retried.
+    const verdict = checkMessageContent(scanner, attempt.channel, attempt.content);
+    if (!verdict.allowed) {
+      const blockedBy = verdict.blockedBy!;
+      await markBlocked(deps.db, attempt, owner, deps.clock.now(), { ...blockedBy, violations: verdict.violations });
+      return;
+    }
     const provider = deps.providerFor(attempt.channel);
     let result: SendResult;
     try {

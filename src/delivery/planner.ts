@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DueWork } from '../core/work-loop.js';
 import type { Db } from '../db/database.js';
 import type { Channel } from '../db/schema.js';
-import { renderReminder } from '../messaging/reminder-text.js';
+import { renderMessage } from '../messaging/index.js';
 import { settlePromises } from '../holds/index.js';
 import type { CompiledPolicy, Decision } from '../strategy/index.js';
 import { type NewAttempt, scheduleAttempts } from './attempt-queue.js';
@@ -87,8 +87,9 @@ function planSubject(deps: PlannerDeps, customerId: string, subject: PlanningSub
       channel: decision.channel,
       templateId: decision.templates[0] ?? null,
       content: {
-        ...renderReminder({
-          locale: ctx.customer.locale, channel: decision.channel, stage: decision.stage, name: subject.name, timezone: zone, items,
+        ...renderMessage({
+          templateId: decision.templates[0], locale: ctx.customer.locale, channel: decision.channel, stage: decision.stage, name: subject.name, timezone: zone, items,
+          now: at,
           unsubscribeUrl: decision.channel === 'email' ? deps.unsubscribeUrl?.(customerId, 'email', ctx.now) : undefined,
         }),
         locale: ctx.customer.locale,

@@ -28,6 +28,16 @@ export interface MessageContent {
   unsubscribeUrl?: string;
   /** Structured card for the app channel. */
   card?: Record<string, unknown>;
+  /** Written by a language model: the compliance gate then requires the AI mark. */
+  aiGenerated?: boolean;
+  /** Which template version and variant wrote this message (src/messaging), kept with the attempt. */
+  rendering?: {
+    templateId: string;
+    version: number;
+    variant: string;
+    smsEncoding?: 'GSM-7' | 'UCS-2';
+    smsSegments?: number;
+  };
 }
 
 export interface OutboundMessage {

@@ -1,8 +1,5 @@
 import { sql } from 'kysely';
-import type { Clock } from '../core/clock.js';
-import type { Db } from '../db/database.js';
-import type { PiiVault } from '../compliance/pii-vault.js';
-import { handleInbound, type InboundOutcome } from '../conversation/inbound.js';
+import { handleInbound, type InboundDeps, type InboundOutcome } from '../conversation/inbound.js';
 import type { ProviderEvent } from './provider.js';
 
 // Receipts arrive out of order (a "read" can overtake its "delivered"): a status only moves forward.
@@ -19,7 +16,7 @@ export interface AppliedEvents {
  * Applies a provider's webhook events: receipts move the matching attempt's status forward (or mark
  * it failed), inbound messages go to the same handling as POST /v1/inbound.
  */
-export async function applyProviderEvents(deps: { db: Db; vault: PiiVault; clock: Clock }, providerId: string, events: ProviderEvent[]): Promise<AppliedEvents> {
+export async function applyProviderEvents(deps: InboundDeps, providerId: string, events: ProviderEvent[]): Promise<AppliedEvents> {
   const applied: AppliedEvents = { receipts: 0, unmatched: 0, inbound: [] };
   for (const event of events) {
     if (event.kind === 'inbound') {

@@ -29,9 +29,13 @@ export async function loadHolds(db: Db, now: Date, customerIds: readonly string[
   const [disputes, promises, conversations] = await Promise.all([
     sql<{ customer_id: string; receivable_id: string | null }>`
       select customer_id, receivable_id from disputes where customer_id = any(${ids}::uuid[]) and status = 'open'`.execute(db),
+    // A debtor who told the assistant they already paid is held like a promise while it is reconciled.
     sql<{ customer_id: string; until: Date }>`
-      select customer_id, max(promised_for) as until from promises_to_pay
-      where customer_id = any(${ids}::uuid[]) and status = 'open' group by customer_id`.execute(db),
+      select customer_id, max(until) as until from (
+        select customer_id, promised_for as until from promises_to_pay where customer_id = any(${ids}::uuid[]) and status = 'open'
+        union all
+        select customer_id, reminders_paused_until from conversations where customer_id = any(${ids}::uuid[]) and reminders_paused_until > ${now}::timestamptz
+      ) held group by customer_id`.execute(db),
     sql<ConversationRow>`
       select customer_id, receivable_id, occurred_at, payload->'receivableIds' as receivable_ids, payload->>'initiatedBy' as initiated_by
       from interaction_events

@@ -8,6 +8,7 @@ import { handleError, typeboxValidatorCompiler } from './errors.js';
 import { parseJsonBody } from './json-body.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { inboundRoutes } from './routes/inbound-routes.js';
+import { agentRoutes } from './routes/agent-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
@@ -19,6 +20,11 @@ import { voiceRoutes } from './routes/voice-routes.js';
 import { wechatRoutes } from './routes/wechat-routes.js';
 import { nluRoutes } from './routes/nlu-routes.js';
 import { complianceRoutes } from './routes/compliance-routes.js';
+import { modelRoutes } from './routes/model-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { identityRoutes } from './routes/identity-routes.js';
+import { analyticsRoutes } from './routes/analytics-routes.js';
+import { consoleRoutes } from './static-console.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -82,6 +88,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(adminRoutes(app));
   await server.register(messageRoutes(app));
   await server.register(inboundRoutes(app));
+  await server.register(agentRoutes(app));
   await server.register(webhookRoutes(app));
   await server.register(unsubscribeRoutes(app));
   await server.register(holdRoutes(app));
@@ -90,5 +97,10 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(wechatRoutes(app));
   await server.register(nluRoutes(app));
   await server.register(complianceRoutes(app));
+  await server.register(modelRoutes(app));
+  await server.register(auditRoutes(app));
+  await server.register(identityRoutes(app));
+  await server.register(analyticsRoutes(app));
+  await server.register(consoleRoutes());
   return server;
 }

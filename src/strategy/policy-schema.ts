@@ -85,6 +85,27 @@ export const CalendarEntrySchema = Type.Object(
   Strict,
 );
 
+/** What the assistant may grant on its own; absent means it grants no grace and hands such requests to an agent. */
+export const AssistantPolicySchema = Type.Object(
+  {
+    grace: Type.Optional(
+      Type.Object(
+        {
+          /** The furthest the assistant may move a payment date, in days from today. */
+          maxDays: Type.Integer({ minimum: 1, maximum: 30 }),
+          /** Grace periods one customer may be granted within `windowDays`. */
+          maxGrants: Type.Integer({ minimum: 1, maximum: 12 }),
+          windowDays: Type.Integer({ minimum: 1, maximum: 366 }),
+          /** Case stages in which grace may be granted (pre_due, m1, …); absent means any. */
+          stages: Type.Optional(Type.Array(Type.Enum(['pre_due', 'm1', 'm2', 'm3_plus']), { minItems: 1 })),
+        },
+        Strict,
+      ),
+    ),
+  },
+  Strict,
+);
+
 export const PolicySchema = Type.Object(
   {
     id: Type.String({ minLength: 1 }),
@@ -98,6 +119,7 @@ export const PolicySchema = Type.Object(
     stages: Type.Record(Type.String(), StageRulesSchema),
     segments: Type.Optional(Type.Record(Type.String(), Type.Object({ stages: Type.Record(Type.String(), StageRulesSchema) }, Strict))),
     calendar: Type.Optional(Type.Array(CalendarEntrySchema)),
+    assistant: Type.Optional(AssistantPolicySchema),
   },
   Strict,
 );

@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { App } from '../../app.js';
+import { GROUP_BYS, loadKpis } from '../../analytics/kpis.js';
+import { prefixFields } from '../../core/errors.js';
+import type { Role } from '../../db/schema.js';
+import { sendDomainError } from '../errors.js';
+
+// Aggregates only, no personal data: those who run, watch or check the collections.
+const KPI_READERS: readonly Role[] = ['admin', 'operator', 'analyst', 'auditor'];
+
+export function analyticsRoutes(app: App): FastifyPluginAsyncTypebox {
+  return async (server) => {
+    server.get(
+      '/v1/analytics/kpis',
+      {
+        schema: {
+          tags: ['analytics'],
+          summary: 'Collection KPIs for [from, to): contact outcomes by group, recovery, roll rates, promises, handoffs',
+          querystring: Type.Object(
+            {
+              from: Type.Optional(Type.String({ maxLength: 40, description: 'Start (inclusive), ISO 8601; a bare date is its whole UTC day. Default: 30 days before `to`' })),
+              to: Type.Optional(Type.String({ maxLength: 40, description: 'End (exclusive), ISO 8601; a bare date includes that day. Default: now' })),
+              groupBy: Type.Optional(Type.Enum([...GROUP_BYS], { description: 'How contact outcomes are split; default day' })),
+            },
+            { additionalProperties: false },
+          ),
+        },
+        config: { roles: KPI_READERS },
+      },
+      async (request, reply) => {
+        const report = await loadKpis(app.db, app.clock.now(), request.query);
+        return report.ok ? report.value : sendDomainError(reply, prefixFields(report.error, 'query'));
+      },
+    );
+  };
+}

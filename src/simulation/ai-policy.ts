@@ -1,0 +1,209 @@
+import {
+  createSegmentedBandit,
+  decide,
+  formatArmKey,
+  isInControlGroup,
+  segmentPosteriorOf,
+  WAIT,
+  WAIT_ARM,
+  type ContactAction,
+  type ControlGroupConfig,
+  type ExpectedValueConfig,
+  type SegmentedBandit,
+} from '../decisioning/policy/index.js';
+import { recordSegmentRewardInPlace } from './bandit-ledger.js';
+import { baselineContact } from './baseline-policy.js';
+import { caseContext, type CaseContext } from './case-segment.js';
+import { ChannelNoticeModel, scaleBelief } from './channel-notice.js';
+import { CHANNEL_COST_MINOR, CHANNELS, HOUR_BUCKETS, SIMULATION_CURRENCY, hourBucketOf, VARIANTS, type Channel, type PlannedContact, type Variant } from './channels.js';
+import { contactsInLastDays, paidBetween, type ContactRecord, type Ledger } from './ledger.js';
+import type { DebtorProfile } from './population.js';
+import type { CaseView, SimulationPolicy } from './policy.js';
+import { createRandom } from './random.js';
+import { SendHourModel } from './send-hour.js';
+
+/**
+ * The learning policy in the backtest: the decisioning code that serves production (control group,
+ * expected value with 'wait', Thompson sampling on a segmented bandit over channel × variant ×
+ * send-hour bucket), fed only with what the ledger shows. Each decision is judged by whether the
+ * person paid within OUTCOME_DAYS; the case is not reconsidered before then, so every outcome
+ * belongs to exactly one decision.
+ */
+
+export const OUTCOME_DAYS = 3;
+/**
+ * After a second wait in a row the next look comes two outcome windows later (3, then 6 days): a case
+ * the policy keeps passing on rarely changes by the day, and the re-decisions were most of the cost.
+ */
+const MAX_WAIT_BACKOFF = 2;
+
+/** Annoyance in fen: the third contact in a week costs 3 × 15.00 CNY of goodwill, each complaint on record 50.00 more. */
+export const SIMULATION_EV_CONFIG: ExpectedValueConfig = {
+  channelCostMinor: CHANNEL_COST_MINOR,
+  annoyance: {
+    perRecentContactMinor: 3_000n,
+    perComplaintMinor: 5_000n,
+    channelIntrusivenessPercent: { voice: 300, sms: 100, wechat: 80, push: 70, app: 60, email: 50 },
+  },
+};
+
+export interface AiPolicyOptions {
+  seed: number;
+  customers: number;
+  /** Simulation day 0 is this weekday (0 = Monday), for the send-time model. */
+  startWeekday: number;
+  ledgerOf: (index: number) => Ledger;
+  controlRate?: number;
+  /** Longest back-off after waits in a row, in outcome windows; MAX_WAIT_BACKOFF when absent. */
+  maxWaitBackoff?: number;
+  /** Costs and annoyance; SIMULATION_EV_CONFIG when absent. */
+  evConfig?: ExpectedValueConfig;
+}
+
+interface Pending {
+  index: number;
+  day: number;
+  arm: string;
+  context: CaseContext;
+}
+
+function armKey(channel: Channel, variant: Variant, bucket: number): string {
+  return formatArmKey({ channel, variant, hourBucket: bucket });
+}
+
+export const ALL_ARMS: readonly string[] = [
+  WAIT_ARM,
+  ...CHANNELS.flatMap((channel) => VARIANTS.flatMap((variant) => HOUR_BUCKETS.map((bucket) => armKey(channel, variant, bucket.index)))),
+];
+
+export class AiPolicy implements SimulationPolicy {
+  readonly name = 'ai' as const;
+  readonly experiment: ControlGroupConfig;
+  readonly #options: AiPolicyOptions;
+  readonly #random;
+  readonly #sendHours = new SendHourModel();
+  readonly #notice = new ChannelNoticeModel();
+  readonly #nextReview: Int32Array;
+  readonly #waitsInARow: Uint8Array;
+  readonly #control: Uint8Array;
+  #pending: Pending[] = [];
+  /** Decisions by the learning policy, and how many of them were to wait. */
+  readonly stats = { decisions: 0, waits: 0 };
+  readonly #bandits = new Map<string, SegmentedBandit>();
+
+  constructor(options: AiPolicyOptions) {
+    this.#options = options;
+    this.#random = createRandom((options.seed ^ 0x2545f491) >>> 0);
+    this.experiment = { salt: `simulate-seed-${options.seed}`, rate: options.controlRate ?? 0.05 };
+    this.#nextReview = new Int32Array(options.customers);
+    this.#waitsInARow = new Uint8Array(options.customers);
+    this.#control = new Uint8Array(options.customers);
+  }
+
+  /** The learned state per pool, for the report: what the policy believes about each arm in each segment. */
+  get bandits(): ReadonlyMap<string, Readonly<SegmentedBandit>> {
+    return this.#bandits;
+  }
+
+  #banditFor(pool: string): SegmentedBandit {
+    let bandit = this.#bandits.get(pool);
+    if (!bandit) {
+      bandit = createSegmentedBandit({ arms: ALL_ARMS, prior: { alpha: 1, beta: 9 }, borrowStrength: 20 });
+      this.#bandits.set(pool, bandit);
+    }
+    return bandit;
+  }
+
+  isControl(index: number): boolean {
+    return this.#control[index] === 1;
+  }
+
+  /** Assigns the control group by the production hash; call once per debtor before the run. */
+  enrol(profile: DebtorProfile): void {
+    this.#control[profile.index] = isInControlGroup(profile.id, this.experiment) ? 1 : 0;
+  }
+
+  plan(view: CaseView, day: number): PlannedContact | null {
+    const index = view.profile.index;
+    if (this.#control[index] === 1) return this.#planControl(view);
+    if (day < this.#nextReview[index]! || view.allowed.length === 0) return null;
+    const context = caseContext(view);
+    const bandit = this.#banditFor(context.pool);
+    const localHour = this.#sendHours.choose(this.#random, view, hourGroup(view), (this.#options.startWeekday + day) % 7);
+    const bucket = hourBucketOf(localHour);
+    const candidates: ContactAction[] = view.allowed.flatMap((channel) =>
+      VARIANTS.map((variant) => ({ kind: 'contact' as const, id: armKey(channel, variant, bucket), channel, variant, hourBucket: bucket })),
+    );
+    const fit = new Map(candidates.map((c) => [c.id, this.#notice.multiplier(view, c.channel as Channel)]));
+    const result = decide(
+      this.#random,
+      {
+        customerId: view.profile.id,
+        experiment: this.experiment,
+        baselineAction: WAIT,
+        candidates,
+        outstandingMinor: view.ledger.outstandingMinor,
+        currency: SIMULATION_CURRENCY,
+        contactsLast7Days: contactsInLastDays(view.ledger, day, 7),
+        complaints: view.ledger.complaints,
+      },
+      (arm) => {
+        const belief = segmentPosteriorOf(bandit, context.segment, arm);
+        const factor = fit.get(arm);
+        return factor === undefined ? belief : scaleBelief(belief, factor);
+      },
+      this.#options.evConfig ?? SIMULATION_EV_CONFIG,
+      // The backtest logs no propensities (it replays nothing), so it skips their Monte Carlo estimate.
+      { propensityDraws: 0 },
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    const action = result.decision.action;
+    this.#pending.push({ index, day, arm: action.id, context });
+    this.stats.decisions++;
+    if (action.kind === 'wait') {
+      this.stats.waits++;
+      const waits = Math.min(this.#options.maxWaitBackoff ?? MAX_WAIT_BACKOFF, this.#waitsInARow[index]! + 1);
+      this.#waitsInARow[index] = waits;
+      this.#nextReview[index] = day + OUTCOME_DAYS * waits;
+      return null;
+    }
+    this.#waitsInARow[index] = 0;
+    this.#nextReview[index] = day + OUTCOME_DAYS;
+    return { channel: action.channel as Channel, variant: action.variant as Variant, localHour };
+  }
+
+  /** The control group gets the fixed schedule through the same decide() call production uses. */
+  #planControl(view: CaseView): PlannedContact | null {
+    const step = baselineContact(view.daysPastDue);
+    if (!step || !view.allowed.includes(step.channel)) return null;
+    const action: ContactAction = { kind: 'contact', id: armKey(step.channel, step.variant, hourBucketOf(step.localHour)), channel: step.channel };
+    const result = decide(this.#random, { customerId: view.profile.id, experiment: this.experiment, baselineAction: action, candidates: [], outstandingMinor: view.ledger.outstandingMinor, currency: SIMULATION_CURRENCY, contactsLast7Days: 0, complaints: 0 }, () => ({ alpha: 1, beta: 1 }), SIMULATION_EV_CONFIG);
+    if (!result.ok || result.decision.group !== 'control') throw new Error(`control-group customer ${view.profile.id} was not decided as control`);
+    return step;
+  }
+
+  observe(view: CaseView, record: ContactRecord): void {
+    if (this.#control[view.profile.index] === 1) return;
+    this.#sendHours.record(hourGroup(view), record.localHour, record.engaged);
+    this.#notice.record(view.profile.locale, record.channel, record.engaged);
+  }
+
+  /** Settles every decision whose outcome window closed today: reward 1 if anything was paid in it. */
+  endOfDay(day: number): void {
+    const still: Pending[] = [];
+    for (const pending of this.#pending) {
+      const windowEnd = pending.day + OUTCOME_DAYS - 1;
+      if (windowEnd > day) {
+        still.push(pending);
+        continue;
+      }
+      const paid = paidBetween(this.#options.ledgerOf(pending.index), pending.day, windowEnd);
+      recordSegmentRewardInPlace(this.#banditFor(pending.context.pool), pending.context.segment, pending.arm, paid ? 1 : 0);
+    }
+    this.#pending = still;
+  }
+}
+
+function hourGroup(view: CaseView): string {
+  return `${view.profile.locale}|${view.profile.ageBand}`;
+}

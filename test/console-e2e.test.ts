@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServe, tempDir } from './support/cli.js';
+import { createScratchDatabase, type ScratchDatabase } from './support/databases.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const ROOT = join(import.meta.dirname, '..');
+const SHOTS = join(ROOT, 'test-results');
+const ADMIN_KEY = 'console-e2e-admin-key-0123456789';
+const CHART_IDS = ['chart-outcomes', 'chart-volume', 'chart-harm', 'chart-recovery', 'chart-rolls'];
+
+/**
+ * The console in a real browser against `recoup serve --demo` (on PostgreSQL when DATABASE_URL is
+ * set): the compiled server, the built page, the demo portfolio, no stand-ins.
+ */
+describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium' : `the console in headless Chromium: skipped, ${CHROMIUM} is not installed`, () => {
+  let server: RunningServer;
+  let scratch: ScratchDatabase | undefined;
+  let browser: Browser;
+  let page: Page;
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> {
+    const response = await fetch(`${server.address}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await response.json();
+    expect(response.status, JSON.stringify(json)).toBeLessThan(300);
+    return json;
+  }
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    // The page under test is the one built from today's web/ sources.
+    execFileSync('npx', ['vite', 'build', 'web'], { cwd: ROOT, stdio: 'inherit' });
+    mkdirSync(SHOTS, { recursive: true });
+    if (process.env.DATABASE_URL) scratch = await createScratchDatabase();
+    server = await startServe(['--demo', '--clock', 'virtual'], {
+      RECOUP_DATA_DIR: tempDir(), RECOUP_ADMIN_KEY: ADMIN_KEY, RECOUP_CLOCK_START: '2026-03-02T01:00:00Z', ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    }, 240_000);
+    // Three days of the demo's reminders, replies and payments, so that every chart has something to draw.
+    for (let day = 0; day < 3; day++) await call('POST', '/v1/clock/advance', { minutes: 24 * 60 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await scratch?.drop();
+  });
+
+  it('refuses a wrong key and signs in with a right one', async () => {
+    await page.goto(`${server.address}/console/`);
+    await page.fill('#api-key', 'not-a-key');
+    await page.click('#sign-in');
+    await page.getByText('That key was not accepted.').waitFor();
+    await page.fill('#api-key', ADMIN_KEY);
+    await page.click('#sign-in');
+    await page.getByText('Role: admin').waitFor();
+    for (const view of ['dashboard', 'cases', 'strategy', 'audit', 'inbox']) expect(await page.locator(`nav a[data-view=${view}]`).count()).toBe(1);
+  });
+
+  it('draws every dashboard chart from the KPI endpoint, with data', async () => {
+    await page.click('nav a[data-view=dashboard]');
+    for (const id of CHART_IDS) {
+      const chart = page.locator(`#${id}`);
+      await chart.locator('svg').first().waitFor();
+      expect(Number(await chart.getAttribute('data-points')), id).toBeGreaterThan(0);
+      // ECharts draws bars and lines as paths: a chart with data has more than its axes.
+      expect(await chart.locator('svg path').count(), id).toBeGreaterThan(4);
+    }
+    expect(await page.locator('[data-kpi="kpi.reachRate"] strong').textContent()).toMatch(/^\d+\.\d{2}%$/);
+    await shot('dashboard');
+    await page.selectOption('#kpi-group-by', 'channel');
+    await page.locator('#chart-volume text', { hasText: 'sms' }).first().waitFor();
+    await shot('dashboard-by-channel');
+  });
+
+  it('lists cases and opens a customer with the timeline and masked identities', async () => {
+    await page.click('nav a[data-view=cases]');
+    await page.locator('#cases-table .customer-link').first().click();
+    await page.locator('#timeline li').first().waitFor();
+    expect(await page.locator('#timeline li').count()).toBeGreaterThan(0);
+    const text = (await page.locator('#customer-view').textContent()) ?? '';
+    // The demo's phone numbers are shown masked, never whole.
+    expect(text).not.toMatch(/\+\d{10,}/);
+    await shot('customer');
+  });
+
+  it('shows the policy in force, its versions, and a dry run', async () => {
+    await page.click('nav a[data-view=strategy]');
+    await page.locator('#policy-ref').waitFor();
+    expect(await page.locator('#policy-versions tr').count()).toBeGreaterThan(0);
+    await page.click('#dry-run');
+    await page.locator('#dry-run-report').waitFor();
+    expect(Number(await page.locator('#dry-run-report dd').first().textContent())).toBeGreaterThan(0);
+    await shot('strategy');
+  });
+
+  it('shows the audit log and checks its chain', async () => {
+    await page.click('nav a[data-view=audit]');
+    await page.locator('#audit-table tbody tr').first().waitFor();
+    await page.click('#audit-verify');
+    await page.locator('#audit-verdict').waitFor();
+    await shot('audit');
+  });
+
+  it('takes over a handed-off conversation, replies and hands it back', async () => {
+    await call('POST', '/v1/customers', { externalId: 'console-e2e-debtor', name: 'Console Debtor', locale: 'en', timezone: 'UTC', identities: { phone: '+14155550123' }, consents: { sms: true } });
+    await call('POST', '/v1/receivables', { externalId: 'console-e2e-bill', customerExternalId: 'console-e2e-debtor', kind: 'bill', amount: '80.00', currency: 'USD', dueAt: '2026-02-20' });
+    await call('POST', '/v1/inbound', { channel: 'sms', from: { phone: '+14155550123' }, text: 'I want to speak to a human' });
+    await page.click('nav a[data-view=inbox]');
+    // The queue polls: the new handoff appears without a reload.
+    await page.locator('#inbox-queue .queue-item', { hasText: 'console-e2e-debtor' }).click();
+    await page.click('#take-over');
+    await page.locator('#conversation-state', { hasText: 'agent' }).waitFor();
+    await page.fill('#reply-text', 'Hello, this is Sam from the billing team.');
+    await page.click('#send-reply');
+    await page.locator('#conversation li', { hasText: 'Hello, this is Sam' }).waitFor();
+    await shot('inbox');
+    await page.click('#hand-back');
+    await page.locator('#conversation-state', { hasText: 'bot' }).waitFor();
+  });
+
+  it('switches to zh-CN labels throughout', async () => {
+    await page.click('#locale-switch');
+    await page.getByText('仪表盘').waitFor();
+    await page.click('nav a[data-view=dashboard]');
+    await page.locator('#chart-outcomes text', { hasText: '触达率' }).first().waitFor();
+    expect(await page.locator('[data-kpi="kpi.reachRate"] span').textContent()).toBe('触达率');
+    await shot('dashboard-zh-CN');
+    await page.click('#locale-switch');
+    await page.getByText('Dashboard').waitFor();
+  });
+});
