@@ -9,6 +9,7 @@ import * as policyVersions from './migrations/0006-policy-versions.js';
 import * as modelVersions from './migrations/0007-model-versions.js';
 import * as messageTemplates from './migrations/0008-message-templates.js';
 import * as retention from './migrations/0009-retention.js';
+import * as decisionOutcomes from './migrations/0012-decision-outcomes.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-model-versions': modelVersions,
   '0008-message-templates': messageTemplates,
   '0009-retention': retention,
+  '0012-decision-outcomes': decisionOutcomes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

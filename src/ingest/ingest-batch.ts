@@ -9,8 +9,8 @@ import type { PiiVault } from '../compliance/pii-vault.js';
 import { recordInteractions } from '../customers/interactions.js';
 import { upsertCustomers } from '../customers/upsert-customers.js';
 import { applyPayments } from '../receivables/apply-payments.js';
-import { refreshCases } from '../receivables/cases.js';
-import { upsertReceivables } from '../receivables/upsert-receivables.js';
+import { raiseCases, refreshCases } from '../receivables/cases.js';
+import { type Arrival, upsertReceivables } from '../receivables/upsert-receivables.js';
 import { type IndexedItem, type ItemOutcome, type Outcomes, rejected } from './outcome.js';
 
 export const MAX_BATCH_ITEMS = 10_000;
@@ -95,8 +95,13 @@ export async function ingestBatch(ctx: IngestContext, rawItems: unknown[]): Prom
 
   await ctx.db.transaction().execute(async (trx) => {
     const touched = new Set<string>();
-    const collect = (outcomes: { outcomes: Outcomes; customerIds: Set<string> }) => {
+    const arrivals = new Map<string, Arrival>();
+    const collect = (outcomes: { outcomes: Outcomes; customerIds: Set<string>; arrivals?: Map<string, Arrival> }) => {
       for (const id of outcomes.customerIds) touched.add(id);
+      for (const [id, arrival] of outcomes.arrivals ?? []) {
+        const seen = arrivals.get(id);
+        arrivals.set(id, seen ? { firstDue: arrival.firstDue < seen.firstDue ? arrival.firstDue : seen.firstDue, anyWrittenOff: seen.anyWrittenOff || arrival.anyWrittenOff } : arrival);
+      }
       return outcomes.outcomes;
     };
     const all: Array<[ItemType, Outcomes]> = [
@@ -110,7 +115,11 @@ export async function ingestBatch(ctx: IngestContext, rawItems: unknown[]): Prom
         results[index] = { index, type, ...outcome };
       }
     }
+    // A customer whose receivables only grew needs no rescan of what they owed before: their case
+    // can only open or move up. Any change or payment takes the full refresh.
+    for (const id of touched) arrivals.delete(id);
     await refreshCases(trx, ctx.now, ctx.stages, touched);
+    await raiseCases(trx, ctx.now, ctx.stages, arrivals);
     const counts = countStatuses(results);
     if (counts.created + counts.updated > 0) {
       await appendAudit(trx, ctx.now, { actor: ctx.actor, action: 'ingest', details: { source: ctx.source, items: rawItems.length, ...counts } });

@@ -42,14 +42,56 @@ export async function refreshCases(trx: Db, now: Date, stages: StageConfig, cust
         select customer_id, min(due_at) as first_due, bool_or(status = 'written_off') as any_written_off
         from receivables
         where status in ('open', 'written_off') and amount_minor > paid_minor
-          and due_at <= ${now}::timestamptz + make_interval(hours => ${24 * stages.preDueDays}) ${scope}
+          and due_at <= ${windowEnd(now, stages)} ${scope}
         group by customer_id
       ) firsts
     ) owed`;
+  return applyWanted(trx, now, wanted, sql`and customer_id not in (select customer_id from wanted) ${scope}`);
+}
 
-  // One statement, so that `wanted` (a scan over the customers' receivables, the costly part) is
-  // computed once rather than once per step. The steps touch disjoint cases: open ones still owed,
-  // customers with no open case, open ones no longer owed; all see the cases as they were before.
+/**
+ * For customers who only gained receivables: a new debt can open a case or move it to a later stage,
+ * never close it or move it back, so the new case state is the later of the open case's and the one
+ * the arrivals alone give. That needs no rescan of what the customer owed before, which made a full
+ * refresh the costliest step of a large ingest. Time moving on is the stage-change job's business.
+ */
+export async function raiseCases(trx: Db, now: Date, stages: StageConfig, arrivals: Map<string, { firstDue: Date; anyWrittenOff: boolean }>): Promise<CaseRefresh> {
+  if (arrivals.size === 0) return { opened: 0, changed: 0, closed: 0 };
+  const ids: string[] = [];
+  const dues: Date[] = [];
+  const writtenOff: boolean[] = [];
+  for (const [id, arrival] of arrivals) {
+    ids.push(id);
+    dues.push(arrival.firstDue);
+    writtenOff.push(arrival.anyWrittenOff);
+  }
+  const wanted = sql`
+    select customer_id, dpd, ${stageSql(stages)} as stage from (
+      select a.customer_id, greatest(a.dpd, c.max_days_past_due) as dpd, a.any_written_off or coalesce(c.stage = 'written_off', false) as any_written_off
+      from (
+        select customer_id, ${daysPastDueSql(now, sql.ref('first_due'))} as dpd, any_written_off
+        from unnest(${ids}::uuid[], ${dues}::timestamptz[], ${writtenOff}::boolean[]) as x(customer_id, first_due, any_written_off)
+        where first_due <= ${windowEnd(now, stages)}
+      ) a
+      left join cases c on c.customer_id = a.customer_id and c.status = 'open'
+    ) owed`;
+  return applyWanted(trx, now, wanted, null);
+}
+
+function windowEnd(now: Date, stages: StageConfig): RawBuilder<Date> {
+  return sql<Date>`${now}::timestamptz + make_interval(hours => ${24 * stages.preDueDays})`;
+}
+
+/**
+ * Brings cases in line with `wanted` (customer_id, dpd, stage) in one statement, so that `wanted` (a
+ * scan over receivables, the costly part) is computed once rather than once per step. The steps
+ * touch disjoint cases: open ones still owed, customers with no open case, and (when `closeWhere` is
+ * given) open ones no longer owed; all see the cases as they were before.
+ */
+async function applyWanted(trx: Db, now: Date, wanted: RawBuilder<unknown>, closeWhere: RawBuilder<unknown> | null): Promise<CaseRefresh> {
+  const closing = closeWhere
+    ? sql`update cases set status = 'closed', closed_at = ${now}::timestamptz where status = 'open' ${closeWhere} returning id, stage as from_stage`
+    : sql`select null::uuid as id, null::text as from_stage where false`;
   const result = await sql<CaseRefresh>`
     with wanted as materialized (${wanted}),
     changed as (
@@ -67,11 +109,7 @@ export async function refreshCases(trx: Db, now: Date, stages: StageConfig, cust
       -- Two batches may open the same customer's case at once; the second leaves it to the first.
       on conflict (customer_id) where status = 'open' do nothing
       returning id, stage as to_stage),
-    closed as (
-      update cases set status = 'closed', closed_at = ${now}::timestamptz
-      where status = 'open' ${scope}
-        and customer_id not in (select customer_id from wanted)
-      returning id, stage as from_stage),
+    closed as (${closing}),
     moves as (
       select id, from_stage, to_stage from changed where from_stage <> to_stage
       union all select id, null, to_stage from opened

@@ -51,14 +51,29 @@ function prepareReceivable(item: IndexedItem, owners: Map<string, Owner>): Resul
   });
 }
 
+/** What new receivables add to a customer's debt: the earliest due date among those owed. */
+export interface Arrival {
+  firstDue: Date;
+  anyWrittenOff: boolean;
+}
+
+export interface ReceivableUpsert {
+  outcomes: Outcomes;
+  /** Customers with a changed receivable: their cases need a full refresh. */
+  customerIds: Set<string>;
+  /** Customers who only gained receivables: their cases can only open or move up (see raiseCases). */
+  arrivals: Map<string, Arrival>;
+}
+
 /**
  * Upserts receivables by externalId in set-based statements. A receivable cannot move to another
  * customer, nor change currency once money was paid against it. Returns the customers touched, whose
  * cases the caller refreshes in the same transaction.
  */
-export async function upsertReceivables(trx: Db, now: Date, items: IndexedItem[]): Promise<{ outcomes: Outcomes; customerIds: Set<string> }> {
+export async function upsertReceivables(trx: Db, now: Date, items: IndexedItem[]): Promise<ReceivableUpsert> {
   const outcomes: Outcomes = new Map();
   const customerIds = new Set<string>();
+  const arrivals = new Map<string, Arrival>();
   const wanted = [...new Set(items.map((i) => (i.data as { customerExternalId?: unknown } | null)?.customerExternalId).filter((v): v is string => typeof v === 'string'))];
   const owners = new Map<string, Owner>();
   if (wanted.length > 0) {
@@ -77,7 +92,7 @@ export async function upsertReceivables(trx: Db, now: Date, items: IndexedItem[]
       sameTarget.set(item.index, prepared.value.externalId);
     }
   }
-  if (latest.size === 0) return { outcomes, customerIds };
+  if (latest.size === 0) return { outcomes, customerIds, arrivals };
 
   const refusals = await findForbiddenChanges(trx, [...latest.values()]);
   for (const externalId of refusals.keys()) latest.delete(externalId);
@@ -102,8 +117,10 @@ export async function upsertReceivables(trx: Db, now: Date, items: IndexedItem[]
       returning r.id, r.external_id, r.customer_id, (r.xmax = 0) as inserted`.execute(trx);
     for (const row of result.rows) {
       written.set(row.external_id, { id: row.id, inserted: row.inserted });
-      customerIds.add(row.customer_id);
+      if (row.inserted) noteArrival(arrivals, latest.get(row.external_id)!);
+      else customerIds.add(row.customer_id);
     }
+    for (const id of customerIds) arrivals.delete(id);
   }
 
   for (const [index, externalId] of sameTarget) {
@@ -112,7 +129,19 @@ export async function upsertReceivables(trx: Db, now: Date, items: IndexedItem[]
     if (refusal) outcomes.set(index, rejected(refusal));
     else if (row) outcomes.set(index, { status: row.inserted ? 'created' : 'updated', id: row.id });
   }
-  return { outcomes, customerIds };
+  return { outcomes, customerIds, arrivals };
+}
+
+/** A new receivable is owed unless it arrived settled or cancelled (nothing is paid against it yet). */
+function noteArrival(arrivals: Map<string, Arrival>, row: PreparedReceivable): void {
+  if ((row.status !== 'open' && row.status !== 'written_off') || row.amountMinor <= 0n) return;
+  const seen = arrivals.get(row.customerId);
+  const anyWrittenOff = row.status === 'written_off';
+  if (!seen) arrivals.set(row.customerId, { firstDue: row.dueAt, anyWrittenOff });
+  else {
+    if (row.dueAt < seen.firstDue) seen.firstDue = row.dueAt;
+    seen.anyWrittenOff ||= anyWrittenOff;
+  }
 }
 
 async function findForbiddenChanges(trx: Db, rows: PreparedReceivable[]) {
