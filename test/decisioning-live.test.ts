@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLiveDecisioning, DEFAULT_DECISIONING, loadBeliefs } from '../src/decisioning/live/live-decisioning.js';
+import { createLiveDecisioning, DEFAULT_DECISIONING, loadOutcomeCounts, posteriorFor } from '../src/decisioning/live/live-decisioning.js';
 import { observeOutcomes } from '../src/decisioning/live/outcomes.js';
 import { scheduleAttempts } from '../src/delivery/attempt-queue.js';
+import { planContacts, WAIT_RULE } from '../src/delivery/planner.js';
 import type { Decision, EvaluationContext } from '../src/strategy/index.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -54,14 +55,38 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
       from contact_attempts where idempotency_key like ${`${prefix}-%`}`.execute(h.app.db);
   }
 
-  it('rebuilds Beta beliefs per stage and arm from observed outcomes', async () => {
+  it('rebuilds Beta beliefs per stage and arm from observed outcomes on top of the cold-start prior', async () => {
+    const prior = DEFAULT_DECISIONING.prior;
+    const close = (actual: { alpha: number; beta: number }, alpha: number, beta: number) => {
+      expect(actual.alpha).toBeCloseTo(alpha, 9);
+      expect(actual.beta).toBeCloseTo(beta, 9);
+    };
+    // Before anything is observed a contact is believed to help: p 0.2 against 0.05 for waiting, worth 20 outcomes.
+    close(posteriorFor(prior, 'sms', undefined), 4, 16);
+    close(posteriorFor(prior, 'wait', undefined), 1, 19);
     await logOutcomes('belief-sms', 'm1:sms', 200, 120);
     await logOutcomes('belief-email', 'm1:email', 200, 10);
     await logOutcomes('belief-wait', 'm1:wait', 200, 20);
-    const beliefs = await loadBeliefs(h.app.db);
-    expect(beliefs.get('m1:sms')).toEqual({ alpha: 121, beta: 81 });
-    expect(beliefs.get('m1:email')).toEqual({ alpha: 11, beta: 191 });
-    expect(beliefs.get('m1:wait')).toEqual({ alpha: 21, beta: 181 });
+    const observed = await loadOutcomeCounts(h.app.db);
+    expect(observed.get('m1:sms')).toEqual({ paid: 120, trials: 200 });
+    close(posteriorFor(prior, 'sms', observed.get('m1:sms')), 124, 96);
+    close(posteriorFor(prior, 'email', observed.get('m1:email')), 14, 206);
+    close(posteriorFor(prior, 'wait', observed.get('m1:wait')), 21, 199);
+  });
+
+  it('with nothing observed yet, contacts nearly everyone as the baseline would, still exploring', async () => {
+    const run = await createLiveDecisioning(DEFAULT_DECISIONING).begin(h.app.db, now());
+    const fresh = (channel: 'sms' | 'email', rank: number) => ({ ...decisionFor(channel, rank), stage: 'm2' }) as Decision;
+    let contacted = 0;
+    let policy = 0;
+    for (let i = 0; i < 2000; i++) {
+      const choice = run.choose(`cold-${i}`, [fresh('email', 0), fresh('sms', 1)], context(), '2026-03-01');
+      if ((choice.record as { group?: string }).group === 'control') continue;
+      policy += 1;
+      if (choice.kind === 'contact') contacted += 1;
+    }
+    expect(contacted / policy).toBeGreaterThan(0.9);
+    expect(contacted).toBeLessThan(policy);
   });
 
   it('mostly picks the arm that pays, records the propensity it was sampled with, and keeps a 5% control group on the baseline', async () => {
@@ -133,5 +158,40 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     const row = await sql<{ arm: string; reward: number }>`
       select o.arm, o.reward from decision_outcomes o join contact_attempts a on a.id = o.attempt_id where a.idempotency_key = 'obs-paid'`.execute(h.app.db);
     expect(row.rows).toEqual([{ arm: 'm1:sms', reward: 1 }]);
+  });
+
+  it('in the planner, records each choice with its arm and propensity, and a wait as a skipped contact once a day', async () => {
+    const res = await h.call('POST', '/v1/events:batch', {
+      items: [
+        { type: 'customer', data: { externalId: 'dl-plan', timezone: 'Asia/Shanghai', identities: { phone: '+8613800002222', email: 'dl-plan@example.com' }, consents: { sms: true, email: true } } },
+        { type: 'receivable', data: { externalId: 'dl-plan-r', customerExternalId: 'dl-plan', kind: 'bill', amount: '300.00', currency: 'CNY', dueAt: '2026-02-25' } },
+      ],
+    });
+    expect(res.body.counts.created).toBe(2);
+    const planFor = async (settings: typeof DEFAULT_DECISIONING) => {
+      await planContacts({ db: h.app.db, policy: () => h.app.policy, decisioning: createLiveDecisioning(settings) }, now());
+      return h.app.db.selectFrom('contact_attempts').select(['status', 'channel', 'decision']).where('customer_id', '=', res.body.results[0].id).execute();
+    };
+    // A belief that waiting pays far better than any contact: the planner skips the contact and says why.
+    const patient = { ...DEFAULT_DECISIONING, controlRate: 0, prior: { contact: 0.01, wait: 0.9, strength: 1000 } };
+    const waited = await planFor(patient);
+    expect(waited).toHaveLength(1);
+    expect(waited[0]!.status).toBe('blocked');
+    const record = waited[0]!.decision as { rule: string; reason: string; decisioning: { mode: string; group: string; arm: string; propensity: number } };
+    expect(record.rule).toBe(WAIT_RULE);
+    expect(record.reason).toMatch(/^waiting is worth more than a contact now: /);
+    expect(record.decisioning).toMatchObject({ mode: 'ai', group: 'policy', arm: 'm1:wait' });
+    expect(record.decisioning.propensity).toBeGreaterThan(0.9);
+    // Planning again the same day draws the same and writes nothing new.
+    expect(await planFor(patient)).toHaveLength(1);
+
+    // With contact believed to pay, the same debtor gets a reminder, logged with its arm and propensity.
+    const eager = { ...DEFAULT_DECISIONING, controlRate: 0, prior: { contact: 0.9, wait: 0.01, strength: 1000 } };
+    const planned = (await planFor(eager)).filter((a) => a.status === 'scheduled');
+    expect(planned).toHaveLength(1);
+    const chosen = planned[0]!.decision as { decisioning: { arm: string; propensity: number; reasons: string[] } };
+    expect(chosen.decisioning.arm).toBe(`m1:${planned[0]!.channel}`);
+    expect(chosen.decisioning.propensity).toBeGreaterThan(0);
+    expect(chosen.decisioning.reasons.at(-1)).toMatch(/chosen in \d+% of posterior draws/);
   });
 });

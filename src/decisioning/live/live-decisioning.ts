@@ -25,6 +25,12 @@ export interface DecisioningSettings {
   channelCost: Readonly<Record<Channel, string>>;
   annoyancePerRecentContact: string;
   annoyancePerComplaint: string;
+  /**
+   * What the policy believes before any outcome is observed, as p(pay) worth `strength` outcomes.
+   * A contact starts believed four times as effective as waiting, so a new deployment behaves
+   * like its baseline and explores from there instead of leaving debtors alone on a coin flip.
+   */
+  prior: { contact: number; wait: number; strength: number };
 }
 
 export const DEFAULT_DECISIONING: DecisioningSettings = {
@@ -34,6 +40,7 @@ export const DEFAULT_DECISIONING: DecisioningSettings = {
   channelCost: { sms: '0.05', email: '0.01', voice: '0.50', push: '0.00', wechat: '0.02', app: '0.00' },
   annoyancePerRecentContact: '0.50',
   annoyancePerComplaint: '5.00',
+  prior: { contact: 0.2, wait: 0.05, strength: 20 },
 };
 
 /** What the planner does with one receivable group. */
@@ -53,11 +60,22 @@ export interface LiveDecisioning {
 
 export const armKey = (stage: string, arm: string) => `${stage}:${arm}`;
 
-/** Observed outcomes per arm: successes and failures on top of a uniform Beta(1, 1) prior. */
-export async function loadBeliefs(db: Db): Promise<Map<string, BetaParams>> {
+export interface ArmOutcomes {
+  paid: number;
+  trials: number;
+}
+
+/** Observed outcomes per stage and arm. */
+export async function loadOutcomeCounts(db: Db): Promise<Map<string, ArmOutcomes>> {
   const rows = await sql<{ arm: string; paid: number; trials: number }>`
     select arm, sum(reward)::int as paid, count(*)::int as trials from decision_outcomes group by arm`.execute(db);
-  return new Map(rows.rows.map((r) => [r.arm, { alpha: 1 + r.paid, beta: 1 + r.trials - r.paid }]));
+  return new Map(rows.rows.map((r) => [r.arm, { paid: r.paid, trials: r.trials }]));
+}
+
+/** The Beta posterior of an arm: the prior's pseudo-outcomes plus the observed ones. */
+export function posteriorFor(prior: DecisioningSettings['prior'], arm: string, observed: ArmOutcomes | undefined): BetaParams {
+  const p = arm === WAIT_ARM ? prior.wait : prior.contact;
+  return { alpha: p * prior.strength + (observed?.paid ?? 0), beta: (1 - p) * prior.strength + (observed ? observed.trials - observed.paid : 0) };
 }
 
 function minorIn(currency: string, amount: string): bigint {
@@ -109,11 +127,10 @@ function distributionFor(
   currency: string,
   band: number,
   contacts: number,
-  beliefs: Map<string, BetaParams>,
+  posterior: (arm: string) => BetaParams,
   config: ExpectedValueConfig,
 ): ChoiceDistribution {
   const outstandingMinor = BigInt(Math.max(1, Math.round(2 ** (band / STEPS_PER_DOUBLING))));
-  const posterior = (arm: string) => beliefs.get(armKey(stage, arm)) ?? { alpha: 1, beta: 1 };
   const request = (pPay: (arm: string) => number) => ({
     candidates: channels.map((channel) => ({ action: { kind: 'contact' as const, id: channel, channel }, pPay: pPay(channel) })),
     pPayIfWait: pPay(WAIT_ARM),
@@ -153,7 +170,7 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
   return {
     mode: settings.mode,
     async begin(db, now) {
-      const beliefs = settings.mode === 'ai' ? await loadBeliefs(db) : new Map<string, BetaParams>();
+      const observed = settings.mode === 'ai' ? await loadOutcomeCounts(db) : new Map<string, ArmOutcomes>();
       const random = createRandom(now.getTime() % 2 ** 31);
       const distributions = new Map<string, ChoiceDistribution>();
       return {
@@ -175,7 +192,8 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
           const key = `${stage}|${channels.join(',')}|${currency}|${band}|${contacts}`;
           let distribution = distributions.get(key);
           if (!distribution) {
-            distribution = distributionFor(random, stage, channels, currency, band, contacts, beliefs, evConfig(currency));
+            const posterior = (arm: string) => posteriorFor(settings.prior, arm, observed.get(armKey(stage, arm)));
+            distribution = distributionFor(random, stage, channels, currency, band, contacts, posterior, evConfig(currency));
             distributions.set(key, distribution);
           }
           const u = uniformFor(settings.experiment, customerId, day);
