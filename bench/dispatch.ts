@@ -5,6 +5,7 @@ import { type App, createApp } from '../src/app.js';
 import { generateSecret } from '../src/compliance/pii-vault.js';
 import { loadConfig } from '../src/config.js';
 import { unsubscribeUrlFor } from '../src/conversation/unsubscribe.js';
+import { createLiveDecisioning, DEFAULT_DECISIONING } from '../src/decisioning/live/live-decisioning.js';
 import { createDeliveryWork } from '../src/delivery/delivery-work.js';
 import { planContacts } from '../src/delivery/planner.js';
 import { createWebhookProvider } from '../src/delivery/providers/webhook-provider.js';
@@ -61,12 +62,14 @@ async function startApp(databaseUrl: string): Promise<App> {
 async function measurePlanning(app: App, log: (line: string) => void) {
   const policy = loadPolicyFile();
   global.gc?.();
-  // The same planner dependencies the app wires up, email unsubscribe links included.
-  const deps = { db: app.db, policy: () => policy, unsubscribeUrl: unsubscribeUrlFor(app.config.publicUrl!, app.links) };
+  // The same planner dependencies the app wires up: email unsubscribe links, and the learning policy
+  // in its default mode, so the figure is what a deployment pays per planning run.
+  const decisioning = createLiveDecisioning(DEFAULT_DECISIONING);
+  const deps = { db: app.db, policy: () => policy, unsubscribeUrl: unsubscribeUrlFor(app.config.publicUrl!, app.links), decisioning };
   const run = await withPeakRss(() => planContacts(deps, app.clock.now()));
   const { cases, scheduled, blocked } = run.value;
   log(`dispatch: planned ${cases} cases in ${run.seconds.toFixed(1)} s = ${Math.round(cases / run.seconds)} decisions/s (${scheduled} scheduled, ${blocked} blocked); peak RSS ${run.peakRssMiB} MiB`);
-  return { policy: `${policy.id} v${policy.version}`, cases, scheduled, blocked, seconds: round(run.seconds), decisionsPerSecond: Math.round(cases / run.seconds), peakRssMiB: run.peakRssMiB };
+  return { policy: `${policy.id} v${policy.version}`, decisioning: decisioning.mode, cases, scheduled, blocked, seconds: round(run.seconds), decisionsPerSecond: Math.round(cases / run.seconds), peakRssMiB: run.peakRssMiB };
 }
 
 async function measureSends(app: App, url: string, sends: number, log: (line: string) => void) {

@@ -7,6 +7,8 @@ import { WorkLoop } from './core/work-loop.js';
 import { type Db, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createPiiVault, generateSecret, type PiiVault } from './compliance/pii-vault.js';
+import { createLiveDecisioning, DEFAULT_DECISIONING } from './decisioning/live/live-decisioning.js';
+import { createOutcomeWork } from './decisioning/live/outcomes.js';
 import { nextStageChangeAt, refreshCases } from './receivables/cases.js';
 import type { Channel } from './db/schema.js';
 import { createDeliveryWork } from './delivery/delivery-work.js';
@@ -140,7 +142,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (!registry.ok) throw new Error(`providers: ${registry.errors.join('; ')}`);
   const providers = registry.registry;
   const providerFor = options.providerFor ?? ((channel: Channel) => providers.forChannel(channel));
-  const planner = createPlannerWork({ db, policy: () => policies.current(), unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links) });
+  const decisioning = createLiveDecisioning({
+    ...DEFAULT_DECISIONING,
+    mode: config.decisioning.mode,
+    experiment: config.decisioning.experiment,
+    controlRate: config.decisioning.controlRate,
+    channelCost: { ...DEFAULT_DECISIONING.channelCost, ...config.decisioning.channelCost },
+  });
+  const planner = createPlannerWork({ db, policy: () => policies.current(), unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links), decisioning });
+  if (config.decisioning.mode === 'ai') work.register(createOutcomeWork(db, config.decisioning.outcomeWindowDays));
   // Another process on the same PostgreSQL may have activated a version: adopt it before planning.
   work.register({
     ...planner,

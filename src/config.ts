@@ -90,6 +90,26 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    /**
+     * Who to remind and how: `ai` chooses among the channels the strategy allows by expected value,
+     * learning from outcomes, with a hashed control group on the baseline; `baseline` always takes the
+     * first allowed channel in escalation order. Costs are decimal amounts in the debtor's currency.
+     */
+    decisioning: Type.Object(
+      {
+        mode: Type.Enum(['ai', 'baseline'], { default: 'ai' }),
+        experiment: Type.String({ minLength: 1, maxLength: 64, default: 'recoup-1' }),
+        controlRate: Type.Number({ minimum: 0, maximum: 1, default: 0.05 }),
+        outcomeWindowDays: Type.Integer({ minimum: 1, maximum: 90, default: 7 }),
+        channelCost: Type.Optional(
+          Type.Object(
+            Object.fromEntries(['sms', 'email', 'voice', 'push', 'wechat', 'app'].map((channel) => [channel, Type.Optional(Type.String({ pattern: '^\\d{1,6}(\\.\\d{1,4})?$' }))])),
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** Provider per channel, e.g. { "sms": { "provider": "twilio", ... } }; sandbox where absent. Checked in full below. */
     providers: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
     /** The assistant that answers debtors (src/conversation): sessions, verification and its offers. */

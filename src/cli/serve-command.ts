@@ -59,6 +59,7 @@ function overridesFrom(args: string[]): ConfigOverrides {
       demo: { type: 'boolean' },
       clock: { type: 'string' },
       'no-workers': { type: 'boolean' },
+      decisioning: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -74,6 +75,10 @@ function overridesFrom(args: string[]): ConfigOverrides {
     overrides.clock = { mode: values.clock };
   }
   if (values['no-workers']) overrides.runWorkers = false;
+  if (values.decisioning !== undefined) {
+    if (values.decisioning !== 'ai' && values.decisioning !== 'baseline') throw new UsageError(`--decisioning must be ai or baseline, got ${JSON.stringify(values.decisioning)}`);
+    overrides.decisioning = { mode: values.decisioning };
+  }
   return overrides;
 }
 

@@ -11,6 +11,7 @@ import * as messageTemplates from './migrations/0008-message-templates.js';
 import * as retention from './migrations/0009-retention.js';
 import * as conversations from './migrations/0010-conversations.js';
 import * as analytics from './migrations/0011-analytics.js';
+import * as decisionOutcomes from './migrations/0012-decision-outcomes.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-retention': retention,
   '0010-conversations': conversations,
   '0011-analytics': analytics,
+  '0012-decision-outcomes': decisionOutcomes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -26,16 +26,28 @@ export interface NewAttempt {
  */
 export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[]): Promise<Set<string>> {
   if (attempts.length === 0) return new Set();
+  // Perf: the rows travel as one JSON document that PostgreSQL unpacks with jsonb_to_recordset.
+  // As ten parallel arrays, the driver escaped every quote of every content and decision document
+  // into array-literal syntax, one of the larger costs of planning a million cases (bench/dispatch).
+  const rows = attempts.map((a) => ({
+    key: a.idempotencyKey,
+    customer_id: a.customerId,
+    receivable_ids: a.receivableIds,
+    channel: a.channel,
+    template_id: a.templateId,
+    content: a.content,
+    status: a.status ?? 'scheduled',
+    due_at: a.dueAt,
+    max_attempts: a.maxAttempts ?? 5,
+    decision: a.decision,
+  }));
   const result = await sql<{ idempotency_key: string }>`
     insert into contact_attempts (idempotency_key, customer_id, receivable_ids, channel, template_id, content, status, due_at, max_attempts, decision, created_at, updated_at)
-    select x.key, x.customer_id, x.receivable_ids::uuid[], x.channel,
-           x.template_id, x.content, x.status, x.due_at, x.max_attempts, x.decision, ${now}::timestamptz, ${now}::timestamptz
-    from unnest(${attempts.map((a) => a.idempotencyKey)}::text[], ${attempts.map((a) => a.customerId)}::uuid[],
-                ${attempts.map((a) => `{${a.receivableIds.join(',')}}`)}::text[], ${attempts.map((a) => a.channel)}::text[],
-                ${attempts.map((a) => a.templateId)}::text[], ${attempts.map((a) => JSON.stringify(a.content))}::jsonb[],
-                ${attempts.map((a) => a.dueAt)}::timestamptz[], ${attempts.map((a) => a.maxAttempts ?? 5)}::int[],
-                ${attempts.map((a) => JSON.stringify(a.decision))}::jsonb[], ${attempts.map((a) => a.status ?? 'scheduled')}::text[])
-      as x(key, customer_id, receivable_ids, channel, template_id, content, due_at, max_attempts, decision, status)
+    select x.key, x.customer_id, x.receivable_ids, x.channel, x.template_id, x.content, x.status, x.due_at, x.max_attempts, x.decision,
+           ${now}::timestamptz, ${now}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as x(key text, customer_id uuid, receivable_ids uuid[], channel text, template_id text, content jsonb, status text,
+           due_at timestamptz, max_attempts int, decision jsonb)
     on conflict (idempotency_key) do nothing
     returning idempotency_key`.execute(trx);
   return new Set(result.rows.map((r) => r.idempotency_key));

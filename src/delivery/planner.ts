@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { periodicWork } from '../core/periodic-work.js';
 import type { DueWork } from '../core/work-loop.js';
 import type { Db } from '../db/database.js';
 import type { Channel } from '../db/schema.js';
 import { renderMessage } from '../messaging/index.js';
 import { settlePromises } from '../holds/index.js';
+import type { LiveDecisioning, PlanningRun } from '../decisioning/live/live-decisioning.js';
 import type { CompiledPolicy, Decision } from '../strategy/index.js';
 import { type NewAttempt, scheduleAttempts } from './attempt-queue.js';
 import { loadPlanningPage, type PlanningSubject } from './planning-context.js';
@@ -33,8 +35,15 @@ function localDay(at: Date, zone: string): string {
 
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * What the timeline and GET /v1/messages show for the decision. The reason already spells out every
+ * rule that delayed the contact, so the rules are listed with their times only when there were
+ * several: the full notes repeated the reason text and were the largest part of each attempt row.
+ */
 function decisionRecord(decision: Decision): Record<string, unknown> {
-  return { policy: decision.policy, rule: decision.rule, reason: decision.reason, outcome: decision.outcome, stage: decision.stage, escalationRank: decision.escalationRank, notes: decision.notes };
+  const record: Record<string, unknown> = { policy: decision.policy, rule: decision.rule, reason: decision.reason, outcome: decision.outcome, stage: decision.stage, escalationRank: decision.escalationRank };
+  if (decision.notes.length > 1) record.delays = decision.notes.map((n) => ({ rule: n.rule, outcome: n.outcome, ...(n.until ? { until: n.until } : {}) }));
+  return record;
 }
 
 /**
@@ -59,9 +68,14 @@ export interface PlannerDeps {
   policy: () => CompiledPolicy;
   /** A signed one-click unsubscribe link for a customer and channel (email carries it, by law). */
   unsubscribeUrl?: (customerId: string, channel: Channel, now: Date) => string;
+  /** Chooses among the allowed channels, or to wait; without it, the first allowed in escalation order. */
+  decisioning?: LiveDecisioning;
 }
 
-function planSubject(deps: PlannerDeps, customerId: string, subject: PlanningSubject): NewAttempt[] {
+/** The learning policy's "not now": the contact the strategy allowed, recorded as skipped with its reasons. */
+export const WAIT_RULE = 'decisioning.wait';
+
+function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId: string, subject: PlanningSubject): NewAttempt[] {
   const policy = deps.policy();
   const ctx = subject.context;
   const zone = ctx.customer.timezone ?? 'UTC';
@@ -74,14 +88,23 @@ function planSubject(deps: PlannerDeps, customerId: string, subject: PlanningSub
   for (const decisions of groups.values()) {
     decisions.sort((a, b) => a.escalationRank - b.escalationRank);
     // Failover: a channel that failed for good in the last day is passed over for the next in order.
-    const chosen = decisions.find((d) => d.outcome !== 'blocked' && d.sendAt && !subject.failedChannels.has(d.channel));
-    const decision = chosen ?? decisions[0];
+    const allowed = decisions.filter((d) => d.outcome !== 'blocked' && d.sendAt && !subject.failedChannels.has(d.channel));
+    const first = allowed[0];
+    const choice = first && run ? run.choose(customerId, allowed, ctx, localDay(first.sendAt!, zone)) : undefined;
+    const chosen = choice ? (choice.kind === 'contact' ? choice.decision : undefined) : first;
+    const decision = chosen ?? first ?? decisions[0];
     if (!decision) continue;
     const at = chosen?.sendAt ?? ctx.now;
     const day = localDay(at, zone);
     const items = ctx.receivables.filter((r) => decision.receivableIds.includes(r.id)).map((r) => ({ amountMinor: r.amountMinor, currency: r.currency, dueAt: r.dueAt }));
+    const record = decisionRecord(decision);
+    if (choice) record.decisioning = choice.record;
+    if (choice?.kind === 'wait') {
+      Object.assign(record, { rule: WAIT_RULE, outcome: 'blocked', reason: `waiting is worth more than a contact now: ${(choice.record.reasons as string[]).join('; ')}` });
+    }
+    const prefix = chosen ? 'plan' : choice?.kind === 'wait' ? 'plan-wait' : 'plan-blocked';
     attempts.push({
-      idempotencyKey: attemptKey(chosen ? 'plan' : 'plan-blocked', customerId, decision, day),
+      idempotencyKey: attemptKey(prefix, customerId, decision, day),
       customerId,
       receivableIds: decision.receivableIds,
       channel: decision.channel,
@@ -95,7 +118,7 @@ function planSubject(deps: PlannerDeps, customerId: string, subject: PlanningSub
         locale: ctx.customer.locale,
       },
       dueAt: at,
-      decision: decisionRecord(decision),
+      decision: record,
       status: chosen ? 'scheduled' : 'blocked',
     });
   }
@@ -107,6 +130,7 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
   const db = deps.db;
   // Promises whose date passed unpaid stop holding contact back before any page is read.
   await settlePromises(db, now);
+  const run = await deps.decisioning?.begin(db, now);
   const result: PlanResult = { cases: 0, scheduled: 0, blocked: 0 };
   const count = (attempts: NewAttempt[], inserted: Set<string>) => {
     for (const attempt of attempts) {
@@ -128,7 +152,7 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
         // Awaited on the next turn; if a write fails first, this read's failure must not go unhandled.
         next.catch(() => undefined);
       }
-      const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, s.customerId, s));
+      const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, run, s.customerId, s));
       result.cases += page.length;
       // One write in flight at a time: the previous page's must finish (or fail) before this one starts.
       await writing;
@@ -146,15 +170,5 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
 
 /** Planning as due work: hourly on the real clock, and at each hour the virtual clock passes. */
 export function createPlannerWork(deps: PlannerDeps, intervalMs = 3_600_000): DueWork {
-  let lastRun: number | undefined;
-  return {
-    name: 'planner',
-    intervalMs,
-    nextDueAt: async (now) => new Date(lastRun === undefined ? now.getTime() : Math.max(now.getTime(), lastRun + intervalMs)),
-    runDue: async (now) => {
-      if (lastRun !== undefined && now.getTime() < lastRun + intervalMs) return;
-      lastRun = now.getTime();
-      await planContacts(deps, now);
-    },
-  };
+  return periodicWork('planner', intervalMs, (now) => planContacts(deps, now));
 }

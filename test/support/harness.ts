@@ -24,7 +24,13 @@ export async function startHarness(kind: 'pglite' | 'postgres', overrides: Confi
   let scratch: ScratchDatabase | undefined;
   if (kind === 'postgres') scratch = await createScratchDatabase();
   const config = loadConfig(
-    { dataDir: 'memory://', databaseUrl: scratch?.url, secretKey: generateSecret(), logLevel: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent', clock: { mode: 'virtual', start: CLOCK_START }, ...overrides },
+    {
+      dataDir: 'memory://', databaseUrl: scratch?.url, secretKey: generateSecret(), logLevel: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent', clock: { mode: 'virtual', start: CLOCK_START },
+      // The strategy's own order of escalation, so that tests of its rules know which channel comes
+      // first; the learning policy's choices have tests of their own (decisioning-live.test.ts).
+      decisioning: { mode: 'baseline' },
+      ...overrides,
+    },
     {},
   );
   const app = await createApp(config, { logger: pino({ level: 'silent' }), ...appOptions });

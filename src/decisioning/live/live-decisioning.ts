@@ -1,0 +1,211 @@
+import { sql } from 'kysely';
+import { parseAmount } from '../../core/money.js';
+import type { Db } from '../../db/database.js';
+import type { Channel } from '../../db/schema.js';
+import { createRandom } from '../../simulation/random.js';
+import type { Decision as RuleDecision, EvaluationContext } from '../../strategy/index.js';
+import { assignGroup, type BetaParams, type ExpectedValueConfig, hashToUniform, sampleBeta, scoreActions, WAIT_ARM } from '../policy/index.js';
+
+/**
+ * The learning policy in the live planner. Among the channels the strategy allows for a receivable
+ * group, it picks by expected value under Thompson sampling, or decides to wait; a hashed control
+ * group keeps the baseline (the first allowed channel in escalation order). Beliefs are Beta
+ * posteriors per stage and arm, rebuilt at the start of each planning run from observed outcomes
+ * (see outcomes.ts), so every process that plans agrees on them without shared memory.
+ */
+
+export type DecisioningMode = 'ai' | 'baseline';
+
+export interface DecisioningSettings {
+  mode: DecisioningMode;
+  /** Names the experiment: a new salt draws a new control group. */
+  experiment: string;
+  controlRate: number;
+  /** Decimal amounts in the debtor's currency per message. */
+  channelCost: Readonly<Record<Channel, string>>;
+  annoyancePerRecentContact: string;
+  annoyancePerComplaint: string;
+  /**
+   * What the policy believes before any outcome is observed, as p(pay) worth `strength` outcomes.
+   * A contact starts believed four times as effective as waiting, so a new deployment behaves
+   * like its baseline and explores from there instead of leaving debtors alone on a coin flip.
+   */
+  prior: { contact: number; wait: number; strength: number };
+}
+
+export const DEFAULT_DECISIONING: DecisioningSettings = {
+  mode: 'ai',
+  experiment: 'recoup-1',
+  controlRate: 0.05,
+  channelCost: { sms: '0.05', email: '0.01', voice: '0.50', push: '0.00', wechat: '0.02', app: '0.00' },
+  annoyancePerRecentContact: '0.50',
+  annoyancePerComplaint: '5.00',
+  prior: { contact: 0.2, wait: 0.05, strength: 20 },
+};
+
+/** What the planner does with one receivable group. */
+export type Choice =
+  | { kind: 'contact'; decision: RuleDecision; record: Record<string, unknown> }
+  | { kind: 'wait'; record: Record<string, unknown> };
+
+export interface PlanningRun {
+  /** `allowed` in escalation order, at least one; `day` is the debtor's local day of the contact. */
+  choose(customerId: string, allowed: readonly RuleDecision[], ctx: EvaluationContext, day: string): Choice;
+}
+
+export interface LiveDecisioning {
+  readonly mode: DecisioningMode;
+  begin(db: Db, now: Date): Promise<PlanningRun>;
+}
+
+export const armKey = (stage: string, arm: string) => `${stage}:${arm}`;
+
+export interface ArmOutcomes {
+  paid: number;
+  trials: number;
+}
+
+/** Observed outcomes per stage and arm. */
+export async function loadOutcomeCounts(db: Db): Promise<Map<string, ArmOutcomes>> {
+  const rows = await sql<{ arm: string; paid: number; trials: number }>`
+    select arm, sum(reward)::int as paid, count(*)::int as trials from decision_outcomes group by arm`.execute(db);
+  return new Map(rows.rows.map((r) => [r.arm, { paid: r.paid, trials: r.trials }]));
+}
+
+/** The Beta posterior of an arm: the prior's pseudo-outcomes plus the observed ones. */
+export function posteriorFor(prior: DecisioningSettings['prior'], arm: string, observed: ArmOutcomes | undefined): BetaParams {
+  const p = arm === WAIT_ARM ? prior.wait : prior.contact;
+  return { alpha: p * prior.strength + (observed?.paid ?? 0), beta: (1 - p) * prior.strength + (observed ? observed.trials - observed.paid : 0) };
+}
+
+function minorIn(currency: string, amount: string): bigint {
+  const parsed = parseAmount(amount, currency, 'amount', { allowZero: true });
+  if (!parsed.ok) throw new Error(`decisioning cost ${amount} in ${currency}: ${parsed.error.reason}`);
+  return parsed.minor;
+}
+
+/** EV settings in one currency's minor units, built once per currency per run. */
+function evConfigFor(settings: DecisioningSettings): (currency: string) => ExpectedValueConfig {
+  const cache = new Map<string, ExpectedValueConfig>();
+  return (currency) => {
+    let config = cache.get(currency);
+    if (!config) {
+      const channelCostMinor = Object.fromEntries(Object.entries(settings.channelCost).map(([channel, cost]) => [channel, minorIn(currency, cost)]));
+      config = {
+        channelCostMinor,
+        annoyance: { perRecentContactMinor: minorIn(currency, settings.annoyancePerRecentContact), perComplaintMinor: minorIn(currency, settings.annoyancePerComplaint) },
+      };
+      cache.set(currency, config);
+    }
+    return config;
+  };
+}
+
+const WEEK_MS = 7 * 86_400_000;
+const DRAWS = 200;
+// Eight steps per doubling: amounts within about 9% of each other share one choice distribution.
+const STEPS_PER_DOUBLING = 8;
+
+interface ChoiceDistribution {
+  /** Cumulative shares in arm order, for sampling with one uniform number. */
+  arms: Array<{ arm: string; upTo: number; share: number }>;
+  /** Why each arm wins, scored at the posterior means. */
+  reasons: Map<string, string[]>;
+}
+
+/**
+ * Thompson sampling picks an arm with probability equal to its chance of drawing the best value, so
+ * the planner estimates those chances once per situation (stage, allowed channels, currency, amount
+ * band, recent contacts) by repeated draws, then samples each debtor's arm from them. The sampled
+ * share is the decision's exact propensity, which off-policy evaluation divides by, and a million
+ * debtors cost a few thousand distributions instead of a million rounds of draws.
+ */
+function distributionFor(
+  random: { next(): number },
+  stage: string,
+  channels: readonly string[],
+  currency: string,
+  band: number,
+  contacts: number,
+  posterior: (arm: string) => BetaParams,
+  config: ExpectedValueConfig,
+): ChoiceDistribution {
+  const outstandingMinor = BigInt(Math.max(1, Math.round(2 ** (band / STEPS_PER_DOUBLING))));
+  const request = (pPay: (arm: string) => number) => ({
+    candidates: channels.map((channel) => ({ action: { kind: 'contact' as const, id: channel, channel }, pPay: pPay(channel) })),
+    pPayIfWait: pPay(WAIT_ARM),
+    outstandingMinor,
+    currency,
+    contactsLast7Days: contacts,
+    complaints: 0,
+  });
+  // Every arm starts with one win, so none has propensity zero: off-policy evaluation needs each
+  // action the candidate policy might take to have been possible under the logged one.
+  const wins = new Map<string, number>([...channels, WAIT_ARM].map((arm) => [arm, 1]));
+  const total = DRAWS + wins.size;
+  for (let i = 0; i < DRAWS; i++) {
+    const scored = scoreActions(request((arm) => { const b = posterior(arm); return sampleBeta(random, b.alpha, b.beta); }), config);
+    if (!scored.ok) throw new Error(scored.error.message);
+    const arm = scored.ranked[0]!.action.id;
+    wins.set(arm, (wins.get(arm) ?? 0) + 1);
+  }
+  const atMeans = scoreActions(request((arm) => { const b = posterior(arm); return b.alpha / (b.alpha + b.beta); }), config, { reasons: true });
+  if (!atMeans.ok) throw new Error(atMeans.error.message);
+  let upTo = 0;
+  const arms = [...wins].map(([arm, count]) => {
+    upTo += count / total;
+    return { arm, upTo, share: count / total };
+  });
+  return { arms, reasons: new Map(atMeans.ranked.map((r) => [r.action.id, r.reasons])) };
+}
+
+/** The day's draw for a debtor is fixed by experiment, customer and day, so hourly re-planning does not re-roll it. */
+function uniformFor(experiment: string, customerId: string, day: string): number {
+  return hashToUniform(`${experiment}:${day}`, customerId);
+}
+
+export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisioning {
+  const evConfig = evConfigFor(settings);
+  const experiment = { salt: settings.experiment, rate: settings.controlRate };
+  return {
+    mode: settings.mode,
+    async begin(db, now) {
+      const observed = settings.mode === 'ai' ? await loadOutcomeCounts(db) : new Map<string, ArmOutcomes>();
+      const random = createRandom(now.getTime() % 2 ** 31);
+      const distributions = new Map<string, ChoiceDistribution>();
+      return {
+        choose(customerId, allowed, ctx, day) {
+          const baseline = allowed[0]!;
+          const baselineRecord = (mode: string, extra: Record<string, unknown> = {}) => ({ mode, arm: armKey(baseline.stage, baseline.channel), ...extra });
+          if (settings.mode === 'baseline') return { kind: 'contact', decision: baseline, record: baselineRecord('baseline') };
+          if (assignGroup(customerId, experiment).group === 'control') {
+            const reasons = [`control group (${(settings.controlRate * 100).toFixed(1)}% of customers, experiment "${settings.experiment}"): baseline schedule`];
+            return { kind: 'contact', decision: baseline, record: baselineRecord('ai', { group: 'control', propensity: 1, reasons }) };
+          }
+          const stage = baseline.stage;
+          const owed = ctx.receivables.filter((r) => baseline.receivableIds.includes(r.id));
+          const currency = owed[0]?.currency ?? 'CNY';
+          const outstanding = owed.filter((r) => r.currency === currency).reduce((sum, r) => sum + r.amountMinor, 0n);
+          const band = outstanding > 0n ? Math.round(Math.log2(Number(outstanding)) * STEPS_PER_DOUBLING) : 0;
+          const contacts = Math.min(ctx.history.contacts.filter((c) => c.at.getTime() > now.getTime() - WEEK_MS).length, 6);
+          const channels = allowed.map((d) => d.channel);
+          const key = `${stage}|${channels.join(',')}|${currency}|${band}|${contacts}`;
+          let distribution = distributions.get(key);
+          if (!distribution) {
+            const posterior = (arm: string) => posteriorFor(settings.prior, arm, observed.get(armKey(stage, arm)));
+            distribution = distributionFor(random, stage, channels, currency, band, contacts, posterior, evConfig(currency));
+            distributions.set(key, distribution);
+          }
+          const u = uniformFor(settings.experiment, customerId, day);
+          const picked = distribution.arms.find((a) => u < a.upTo) ?? distribution.arms[distribution.arms.length - 1]!;
+          const record = {
+            mode: 'ai', group: 'policy', arm: armKey(stage, picked.arm), propensity: Number(picked.share.toFixed(4)),
+            reasons: [...(distribution.reasons.get(picked.arm) ?? []).slice(0, 3), `chosen in ${(picked.share * 100).toFixed(0)}% of posterior draws`],
+          };
+          if (picked.arm === WAIT_ARM) return { kind: 'wait', record };
+          return { kind: 'contact', decision: allowed.find((d) => d.channel === picked.arm)!, record };
+        },
+      };
+    },
+  };
+}
