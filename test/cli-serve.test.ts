@@ -31,7 +31,8 @@ describe('recoup serve --demo (the npm start path)', () => {
     } finally {
       await second.stop();
     }
-  });
+    // Two boots and two shutdowns; the 30 s promise is the first boot's, checked above.
+  }, 120_000);
 
   it('refuses bad flags and unknown commands with one line and a non-zero exit', () => {
     const badPort = spawnSync(process.execPath, [CLI, 'serve', '--port', 'eighty'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSecret } from '../src/compliance/pii-vault.js';
 import { type RunningServer, startServe, tempDir } from './support/cli.js';
 import { createScratchDatabase, type ScratchDatabase } from './support/databases.js';
 
@@ -42,7 +43,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
     mkdirSync(SHOTS, { recursive: true });
     if (process.env.DATABASE_URL) scratch = await createScratchDatabase();
     server = await startServe(['--demo', '--clock', 'virtual'], {
-      RECOUP_DATA_DIR: tempDir(), RECOUP_ADMIN_KEY: ADMIN_KEY, RECOUP_CLOCK_START: '2026-03-02T01:00:00Z', ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+      RECOUP_DATA_DIR: tempDir(), RECOUP_ADMIN_KEY: ADMIN_KEY, RECOUP_CLOCK_START: '2026-03-02T01:00:00Z', ...(scratch ? { DATABASE_URL: scratch.url, RECOUP_SECRET_KEY: generateSecret() } : {}),
     }, 240_000);
     // Three days of the demo's reminders, replies and payments, so that every chart has something to draw.
     for (let day = 0; day < 3; day++) await call('POST', '/v1/clock/advance', { minutes: 24 * 60 });

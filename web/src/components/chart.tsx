@@ -38,7 +38,8 @@ export function Chart(props: { id: string; title: string; categories: string[]; 
         tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' && props.percent ? `${(v * 100).toFixed(2)}%` : String(v)) },
         legend: { top: 24 },
         grid: { top: 64, left: 56, right: 16, bottom: 40 },
-        xAxis: { type: 'category', data: props.categories },
+        // Few categories (channels, stages): show every label; many (days): let ECharts thin them out.
+        xAxis: { type: 'category', data: props.categories, axisLabel: { interval: props.categories.length <= 12 ? 0 : 'auto' } },
         yAxis: { type: 'value', ...(props.percent ? { axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } } : {}) },
         series: props.series.map((s) => ({ name: s.name, type: s.kind, data: s.values })),
       },
