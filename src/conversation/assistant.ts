@@ -120,6 +120,25 @@ async function decide(ctx: FlowContext): Promise<AssistantMessage[]> {
   return answerIntent(ctx, intent);
 }
 
+/** The words a reply shows: its text, its cards and its link label. */
+function wordsOf(m: AssistantMessage): string {
+  return [m.text, ...(m.cards ?? []).flatMap((c) => [c.title, ...c.rows.map((r) => `${r.label} ${r.value}`)]), m.link?.label ?? ''].join('\n');
+}
+
+/**
+ * The compliance gate, for the bot's own words as for every other outbound message: a reply with a
+ * blocking violation is never shown; the conversation goes to a person, with the rule on record.
+ */
+async function gateReplies(ctx: FlowContext, messages: AssistantMessage[]): Promise<AssistantMessage[]> {
+  const channel = ctx.deliveryChannel ?? 'app';
+  for (const m of messages) {
+    const verdict = ctx.deps.scanner.check(wordsOf(m), { channel, locale: ctx.locale });
+    const blocked = verdict.ok ? verdict.value.violations.find((v) => v.severity === 'block') : { rule: 'content.unscannable', match: '' };
+    if (blocked) return handOff(ctx, 'reply_blocked', { rule: blocked.rule, answer: m.kind });
+  }
+  return messages;
+}
+
 async function recordReplies(ctx: FlowContext, messages: readonly AssistantMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await recordConversationEvents(
@@ -149,7 +168,7 @@ export async function runAssistantTurn(deps: AssistantDeps, input: TurnInput, nl
   };
   rememberIntent(session, nlu.intent);
   const before = session.failedUnderstandings;
-  const messages = await decide(ctx);
+  const messages = await gateReplies(ctx, await decide(ctx));
   // Anything understood breaks a run of misunderstandings.
   if (session.failedUnderstandings === before) session.failedUnderstandings = 0;
   await saveSession(deps.db, session, now, input.channel);

@@ -1,3 +1,4 @@
+import type { ContentScanner } from '../compliance/scanner/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { LinkSigner } from '../core/signed-links.js';
@@ -22,6 +23,8 @@ export interface AssistantDeps {
   config: Config;
   readonly policy: CompiledPolicy;
   understand: Understand;
+  /** The compliance gate every outbound word passes; the assistant's replies too. */
+  readonly scanner: ContentScanner;
 }
 
 /** Everything one turn of the conversation works with. */

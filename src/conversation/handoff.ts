@@ -5,7 +5,9 @@ import { recordConversationEvents } from './conversation-events.js';
 /** Why a conversation went to a person; shown in the agents' queue. */
 export type HandoffReason =
   | 'human_agent' | 'complaint' | 'debt_restructuring' | 'anger' | 'not_understood' | 'dispute'
-  | 'instalment_plan_chosen' | 'grace_needs_agent';
+  | 'instalment_plan_chosen' | 'grace_needs_agent'
+  // The compliance gate refused what the bot was about to say: a person answers instead.
+  | 'reply_blocked';
 
 /**
  * Puts the conversation in the agents' queue at once. From here the bot says nothing more in it
