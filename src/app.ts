@@ -190,7 +190,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     understand: options.understand ?? parseMessage,
     logger,
     async close() {
-      work.stop();
+      await work.stop();
       await handle.close();
     },
   };

@@ -25,6 +25,7 @@ const MAX_STEPS_PER_ADVANCE = 100_000;
 export class WorkLoop {
   readonly #works: DueWork[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #running = new Set<Promise<void>>();
   #advancing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -44,12 +45,14 @@ export class WorkLoop {
       const tick = () => {
         if (running) return;
         running = true;
-        work
+        const run = work
           .runDue(this.clock.now())
           .catch((error: Error) => this.logger.error({ work: work.name, err: error }, 'due work failed'))
           .finally(() => {
             running = false;
+            this.#running.delete(run);
           });
+        this.#running.add(run);
       };
       // Once at start, so a fresh process does not sit idle for a whole interval (an hour, for planning).
       tick();
@@ -59,8 +62,13 @@ export class WorkLoop {
     }
   }
 
-  stop(): void {
+  /**
+   * Starts nothing new and resolves once the runs in flight have finished, so that the database is
+   * closed under no one: closing PGlite under a running planner left the process hanging on exit.
+   */
+  async stop(): Promise<void> {
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
+    await Promise.all([...this.#running]);
   }
 
   /** Virtual clock only. Concurrent advances queue behind each other rather than interleave. */

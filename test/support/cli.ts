@@ -36,16 +36,21 @@ export function startServe(args: string[], env: Record<string, string>, timeoutM
       child.kill('SIGKILL');
       reject(new Error(`serve did not start within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
-    child.once('exit', (code) => {
+    const exitedEarly = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`serve exited with ${code}:\n${output}`));
-    });
-    child.stdout!.on('data', () => {
+    };
+    child.once('exit', exitedEarly);
+    // Only this function's own listeners go once it has started: removing every 'exit' listener on each
+    // later chunk of output also removed stop()'s, and a server that logged while stopping was never seen to exit.
+    const started = () => {
       const match = /serving on (http:\/\/\S+)/.exec(output);
       if (!match) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.off('exit', exitedEarly);
+      child.stdout!.off('data', started);
       resolve({ child, address: match[1]!, output: () => output, stop });
-    });
+    };
+    child.stdout!.on('data', started);
   });
 }
