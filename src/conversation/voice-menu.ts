@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/database.js';
-import { type OwedItem, renderVoiceAnswer, type VoiceAnswer } from './voice-menu-twiml.js';
+import { loadOwed } from './account.js';
+import { renderVoiceAnswer, type VoiceAnswer } from './voice-menu-twiml.js';
 
 /**
  * The reminder call's DTMF menu (TwiML Gather action): 1 the balance, 2 instalment options, 0 an
@@ -55,19 +55,6 @@ async function findCall(db: Db, callSid: string): Promise<CallContext | undefine
   return { customerId: row.customer_id, receivableId: row.receivable_ids[0] ?? null, locale: row.locale, timezone: row.timezone };
 }
 
-async function openBalances(db: Db, customerId: string): Promise<OwedItem[]> {
-  const rows = await db
-    .selectFrom('receivables')
-    .select(['amount_minor', 'paid_minor', 'currency', 'due_at'])
-    .where('customer_id', '=', customerId)
-    .where('status', '=', 'open')
-    .where(sql<boolean>`amount_minor > paid_minor`)
-    .orderBy('due_at')
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({ outstandingMinor: BigInt(r.amount_minor) - BigInt(r.paid_minor), currency: r.currency, dueAt: r.due_at }));
-}
-
 /** Keyed per call and step, so Twilio retrying the same request (or anyone replaying it) records it once. */
 async function recordEvent(db: Db, now: Date, call: CallContext, externalId: string, kind: string, payload: Record<string, unknown>): Promise<boolean> {
   const result = await db
@@ -83,9 +70,9 @@ async function chooseAnswer(deps: VoiceMenuDeps, call: CallContext, input: Voice
   if (input.step > MAX_STEPS) return { kind: 'goodbye' };
   switch (input.digits) {
     case '1':
-      return { kind: 'balance', items: await openBalances(deps.db, call.customerId) };
+      return { kind: 'balance', items: await loadOwed(deps.db, call.customerId) };
     case '2':
-      return { kind: 'instalments', items: await openBalances(deps.db, call.customerId) };
+      return { kind: 'instalments', items: await loadOwed(deps.db, call.customerId) };
     case '0': {
       // The handoff is on the timeline either way; without a number to dial it is also the agent's to-do.
       const mode = deps.agentNumber ? 'dial' : 'callback';
