@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveDecisioning, DEFAULT_DECISIONING, loadOutcomeCounts, posteriorFor } from '../src/decisioning/live/live-decisioning.js';
 import { observeOutcomes } from '../src/decisioning/live/outcomes.js';
+import { hashToUniform } from '../src/decisioning/policy/index.js';
 import { scheduleAttempts } from '../src/delivery/attempt-queue.js';
 import { planContacts, WAIT_RULE } from '../src/delivery/planner.js';
 import type { Decision, EvaluationContext } from '../src/strategy/index.js';
@@ -172,8 +173,15 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
       await planContacts({ db: h.app.db, policy: () => h.app.policy, decisioning: createLiveDecisioning(settings) }, now());
       return h.app.db.selectFrom('contact_attempts').select(['status', 'channel', 'decision']).where('customer_id', '=', res.body.results[0].id).execute();
     };
+    // Every arm keeps a sliver of probability (about 0.5% each here), and the debtor's draw is a hash
+    // of experiment, customer and day; pick an experiment whose draw lands mid-range on the days
+    // the planner may use, so the assertions below test beliefs, not a 1-in-100 hash.
+    const id: string = res.body.results[0].id;
+    const localDay = (offsetDays: number) => new Date(now().getTime() + offsetDays * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    const experiment = Array.from({ length: 100 }, (_, i) => `dl-plan-${i}`).find((e) =>
+      [0, 1].every((d) => { const u = hashToUniform(`${e}:${localDay(d)}`, id); return u > 0.1 && u < 0.9; }))!;
     // A belief that waiting pays far better than any contact: the planner skips the contact and says why.
-    const patient = { ...DEFAULT_DECISIONING, controlRate: 0, prior: { contact: 0.01, wait: 0.9, strength: 1000 } };
+    const patient = { ...DEFAULT_DECISIONING, experiment, controlRate: 0, prior: { contact: 0.01, wait: 0.9, strength: 1000 } };
     const waited = await planFor(patient);
     expect(waited).toHaveLength(1);
     expect(waited[0]!.status).toBe('blocked');
@@ -186,7 +194,7 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     expect(await planFor(patient)).toHaveLength(1);
 
     // With contact believed to pay, the same debtor gets a reminder, logged with its arm and propensity.
-    const eager = { ...DEFAULT_DECISIONING, controlRate: 0, prior: { contact: 0.9, wait: 0.01, strength: 1000 } };
+    const eager = { ...DEFAULT_DECISIONING, experiment, controlRate: 0, prior: { contact: 0.9, wait: 0.01, strength: 1000 } };
     const planned = (await planFor(eager)).filter((a) => a.status === 'scheduled');
     expect(planned).toHaveLength(1);
     const chosen = planned[0]!.decision as { decisioning: { arm: string; propensity: number; reasons: string[] } };
