@@ -17,6 +17,7 @@ import { CONTACT_ATTEMPT_JOB } from './delivery/job-catalog.js';
 import type { CompiledPolicy } from './strategy/index.js';
 import { openPolicyStore, type PolicyStore } from './strategy/policy-store.js';
 import { createLinkSigner, type LinkSigner } from './core/signed-links.js';
+import { createModelWriter, createPayLinks, type PayLinks, type RenderRequest, scannerGate, shippedRenderer, writeMessage, type WrittenMessage } from './messaging/index.js';
 import { unsubscribeUrlFor } from './conversation/unsubscribe.js';
 import type { Understand } from './conversation/flow-context.js';
 import { parse as parseMessage } from './conversation/nlu/index.js';
@@ -26,6 +27,7 @@ import { createRetentionWork } from './compliance/retention-work.js';
 import { type ContentScanner, createScanner } from './compliance/scanner/index.js';
 import { createModelStore, type ModelStore } from './decisioning/model-store.js';
 import { createRetrainWork } from './decisioning/training/index.js';
+import { createKpiRollupWork } from './analytics/kpi-rollup.js';
 
 /** Everything a request handler, a worker or a CLI command needs, built once and passed down. */
 export interface App {
@@ -39,6 +41,8 @@ export interface App {
   providers: ProviderRegistry;
   /** Signs the links a debtor opens without an account (unsubscribe). */
   links: LinkSigner;
+  /** The short signed links in reminders that open the debtor's chat-and-pay page (/p/<token>). */
+  payLinks: PayLinks;
   /** The content scanner (shipped word library plus config's extra rule files): the gate every outbound message passes. */
   scanner: ContentScanner;
   /** The collection policy in force at the moment of reading (a getter over `policies.current()`). */
@@ -104,6 +108,13 @@ export interface AppOptions {
   understand?: Understand;
 }
 
+/** With a language model configured, reminders are worded by it at send time, within the facts and the gate. */
+function draftWriter(config: Config, scanner: ContentScanner): ((request: RenderRequest) => Promise<WrittenMessage>) | undefined {
+  if (!config.messageWriter) return undefined;
+  const deps = { renderer: shippedRenderer(), gate: scannerGate(scanner), writer: createModelWriter(config.messageWriter) };
+  return (request) => writeMessage(deps, request);
+}
+
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   // Compiled once, before anything is opened: a broken extra rule file stops boot with its name.
@@ -111,6 +122,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const secret = resolveSecretKey(config);
   const vault = vaultFor(config, secret);
   const links = createLinkSigner(secret);
+  const payLinks = createPayLinks(config.publicUrl!, secret);
   const handle = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -149,7 +161,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     controlRate: config.decisioning.controlRate,
     channelCost: { ...DEFAULT_DECISIONING.channelCost, ...config.decisioning.channelCost },
   });
-  const planner = createPlannerWork({ db, policy: () => policies.current(), unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links), decisioning });
+  const planner = createPlannerWork({ db, policy: () => policies.current(), unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links), decisioning, payLinkUrl: payLinks.urlFor, keepDrafts: config.messageWriter !== undefined });
   if (config.decisioning.mode === 'ai') work.register(createOutcomeWork(db, config.decisioning.outcomeWindowDays));
   // Another process on the same PostgreSQL may have activated a version: adopt it before planning.
   work.register({
@@ -161,10 +173,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
   work.register(createRetentionWork({ db, logger, ...config.retention }));
+  work.register(createKpiRollupWork(db));
   const delivery = config.delivery;
   work.register(
     createDeliveryWork({
-      db, clock, vault, providerFor, logger, scanner, owner: options.workerId,
+      db, clock, vault, providerFor, logger, scanner, owner: options.workerId, writeDraft: draftWriter(config, scanner),
       batchSize: delivery.batchSize, concurrency: delivery.concurrency, pollMs: delivery.pollMs,
       job: { ...CONTACT_ATTEMPT_JOB, leaseMs: delivery.leaseSeconds * 1000 },
     }),
@@ -186,6 +199,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     policies,
     models,
     links,
+    payLinks,
     scanner,
     understand: options.understand ?? parseMessage,
     logger,

@@ -3,6 +3,8 @@ import type { VirtualClock } from '../src/core/clock.js';
 import type { AttemptStatus, CaseStage, Channel } from '../src/db/schema.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { GROUP_BYS } from '../src/analytics/kpis.js';
+import { refreshKpiRollup } from '../src/analytics/kpi-rollup.js';
 
 /**
  * A small portfolio built so that every figure of February 2026 can be worked out by hand (the
@@ -144,6 +146,46 @@ describe.each(DATABASE_KINDS)('GET /v1/analytics/kpis on %s', (kind) => {
     expect(report.handoff).toEqual({ numerator: 2, denominator: 3, rate: '0.6667' });
     expect(report.costPerUnitRecovered).toBeNull();
     expect(report.unavailable).toEqual([{ kpi: 'costPerUnitRecovered', reason: 'no channel costs are configured' }]);
+  });
+
+  it('gives the same figures from the daily rollup as counted live, for every grouping and a window cut mid-day', async () => {
+    const windows = [february, '/v1/analytics/kpis?from=2026-02-06T09:30:00Z&to=2026-02-20T12:00:00Z'];
+    const live = new Map<string, unknown>();
+    for (const w of windows) for (const groupBy of GROUP_BYS) {
+      const report = (await h.call('GET', `${w}&groupBy=${groupBy}`)).body;
+      expect(report.rolledUpAt).toBeNull();
+      live.set(`${w}|${groupBy}`, { totals: report.totals, groups: report.groups });
+    }
+    expect(await refreshKpiRollup(h.app.db, h.app.clock.now(), { discover: true })).toBeGreaterThan(0);
+    // Every day from the first attempt's (30 January) to the day before the clock's (9 March) is counted.
+    const days = await h.app.db.selectFrom('kpi_days' as never).select('day' as never).where('counted_at' as never, 'is not', null).execute();
+    for (const day of ['2026-01-30', '2026-02-15', '2026-03-09']) expect(days).toContainEqual({ day });
+    for (const w of windows) for (const groupBy of GROUP_BYS) {
+      const report = (await h.call('GET', `${w}&groupBy=${groupBy}`)).body;
+      expect(report.rolledUpAt, `${w} ${groupBy}`).toBe(h.app.clock.now().toISOString());
+      expect({ totals: report.totals, groups: report.groups }, `${w} ${groupBy}`).toEqual(live.get(`${w}|${groupBy}`));
+    }
+    // The rollup holds the days, not a copy of the answer: its rows are per day and grouping.
+    const rows = await h.app.db.selectFrom('kpi_daily' as never).select(['day' as never, 'group_by' as never, 'grp' as never]).where('group_by' as never, '=', 'channel' as never).orderBy('day' as never).execute();
+    expect(rows).toEqual([
+      { day: '2026-01-30', group_by: 'channel', grp: 'sms' },
+      { day: '2026-02-02', group_by: 'channel', grp: 'sms' },
+      { day: '2026-02-06', group_by: 'channel', grp: 'email' },
+      { day: '2026-02-06', group_by: 'channel', grp: 'sms' },
+      { day: '2026-02-20', group_by: 'channel', grp: 'email' },
+    ]);
+  });
+
+  it('counts a late payment at once: the days it converts are marked stale and counted live until the next run', async () => {
+    const before = (await h.call('GET', `${february}&groupBy=channel`)).body.totals.converted;
+    // a4 (email to B, sent 20 February) now has a payment on its bill three days later, reported in March.
+    await post('/v1/payments', { externalId: 'kpi-late', receivableExternalId: 'kpi-rB2', amount: '1.00', paidAt: '2026-02-23T00:00:00Z' });
+    const after = (await h.call('GET', `${february}&groupBy=channel`)).body;
+    expect(after.totals.converted).toBe(before + 1);
+    await refreshKpiRollup(h.app.db, h.app.clock.now());
+    const recounted = (await h.call('GET', `${february}&groupBy=channel`)).body;
+    expect(recounted.totals).toEqual(after.totals);
+    expect(recounted.rolledUpAt).not.toBeNull();
   });
 
   it('answers an empty window with null rates, not zeros', async () => {

@@ -143,4 +143,38 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
     await page.click('#locale-switch');
     await page.getByText('Dashboard').waitFor();
   });
+  it('opens a reminder\'s chat link on a phone, shows what is owed and compares instalment plans', async () => {
+    // A link from a real reminder the demo sent, to a debtor who still owes something.
+    const sent = await call('GET', '/v1/messages?channel=sms&status=sent&limit=200');
+    const tokens = sent.items.map((m: { text: string | null }) => /\/p\/([A-Za-z0-9_-]{40})/.exec(m.text ?? '')?.[1]).filter(Boolean) as string[];
+    expect(tokens.length).toBeGreaterThan(0);
+    let token: string | undefined;
+    for (const candidate of tokens) {
+      const opened = await fetch(`${server.address}/v1/chat/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: candidate }) });
+      if (opened.ok && ((await opened.json()) as { replies: Array<{ kind: string }> }).replies[0]?.kind === 'balance') {
+        token = candidate;
+        break;
+      }
+    }
+    expect(token, 'a sent SMS whose debtor still owes').toBeDefined();
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await phone.goto(`${server.address}/p/${token}`);
+      const balance = phone.locator('.bubble[data-kind=balance]').last();
+      await balance.locator('.chat-card dd').first().waitFor();
+      // The first suggested answer after the balance is the instalment comparison, in either language.
+      await balance.locator('.quick button').first().click();
+      const plans = phone.locator('.bubble[data-kind=instalment_options]');
+      await plans.locator('.chat-card').first().waitFor();
+      expect(await plans.locator('.chat-card').count()).toBeGreaterThanOrEqual(2);
+      expect(await phone.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await phone.screenshot({ path: join(SHOTS, 'chat-phone.png'), fullPage: true });
+      await phone.goto(`${server.address}/p/${token!.slice(0, -1)}${token!.endsWith('A') ? 'B' : 'A'}`);
+      await phone.locator('#link-expired').waitFor();
+      expect(await phone.locator('.chat-card').count()).toBe(0);
+      await phone.screenshot({ path: join(SHOTS, 'chat-expired.png'), fullPage: true });
+    } finally {
+      await phone.close();
+    }
+  });
 });

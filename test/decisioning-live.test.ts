@@ -43,16 +43,16 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
       history: { contacts: [] },
     }) as unknown as EvaluationContext;
 
-  /** `count` logged decisions on `arm`, `paid` of them rewarded, written as a real planner would leave them. */
-  async function logOutcomes(prefix: string, arm: string, count: number, paid: number): Promise<void> {
+  /** `count` logged decisions on `arm` (and a wording), `paid` of them rewarded, written as a real planner would leave them. */
+  async function logOutcomes(prefix: string, arm: string, count: number, paid: number, variant: string | null = null): Promise<void> {
     const attempts = Array.from({ length: count }, (_, i) => ({
       idempotencyKey: `${prefix}-${i}`, customerId, receivableIds: [receivableId], channel: 'sms' as const, templateId: null,
       content: { text: 'x' }, dueAt: now(), decision: { decisioning: { mode: 'ai', arm } }, status: 'blocked' as const,
     }));
     await scheduleAttempts(h.app.db, now(), attempts);
     await sql`
-      insert into decision_outcomes (attempt_id, arm, reward, decided_at, observed_at)
-      select id, ${arm}, case when row_number() over (order by idempotency_key) <= ${paid} then 1 else 0 end, ${now()}::timestamptz, ${now()}::timestamptz
+      insert into decision_outcomes (attempt_id, arm, variant, reward, decided_at, observed_at)
+      select id, ${arm}, ${variant}, case when row_number() over (order by idempotency_key) <= ${paid} then 1 else 0 end, ${now()}::timestamptz, ${now()}::timestamptz
       from contact_attempts where idempotency_key like ${`${prefix}-%`}`.execute(h.app.db);
   }
 
@@ -134,6 +134,38 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     }
   });
 
+  it('chooses among the template\'s wordings, evenly before outcomes and towards the one that pays after', async () => {
+    const variants = ['neutral', 'friendly', 'firm'];
+    const allowed = [decisionFor('sms', 0)].map((d) => ({ ...d, stage: 'm3_plus' }) as Decision);
+    const tally = async () => {
+      const run = await createLiveDecisioning({ ...DEFAULT_DECISIONING, controlRate: 0 }).begin(h.app.db, now());
+      const counts = new Map<string, number>();
+      for (let i = 0; i < 3000; i++) {
+        const choice = run.choose(`wording-${i}`, allowed, context(), '2026-03-01', () => variants);
+        if (choice.kind !== 'contact') continue;
+        const record = choice.record as { variant: string; variantPropensity: number };
+        expect(record.variant).toBe(choice.variant);
+        expect(record.variantPropensity).toBeGreaterThan(0);
+        counts.set(choice.variant!, (counts.get(choice.variant!) ?? 0) + 1);
+      }
+      const total = [...counts.values()].reduce((a, b) => a + b, 0);
+      return (variant: string) => (counts.get(variant) ?? 0) / total;
+    };
+    const before = await tally();
+    for (const v of variants) expect(Math.abs(before(v) - 1 / 3), v).toBeLessThan(0.1);
+    await logOutcomes('wording-friendly', 'm3_plus:sms', 300, 150, 'friendly');
+    await logOutcomes('wording-firm', 'm3_plus:sms', 300, 15, 'firm');
+    await logOutcomes('wording-neutral', 'm3_plus:sms', 300, 30, 'neutral');
+    expect((await loadOutcomeCounts(h.app.db)).get('m3_plus:sms/friendly')).toEqual({ paid: 150, trials: 300 });
+    const after = await tally();
+    expect(after('friendly')).toBeGreaterThan(0.9);
+    expect(after('firm')).toBeGreaterThan(0);
+    // A template with one wording leaves the choice to the template.
+    const run = await createLiveDecisioning({ ...DEFAULT_DECISIONING, controlRate: 0 }).begin(h.app.db, now());
+    const single = run.choose('wording-single', allowed, context(), '2026-03-01', () => ['neutral']);
+    expect(single.kind === 'contact' && single.variant).toBeUndefined();
+  });
+
   it('in baseline mode always takes the first allowed channel and learns nothing', async () => {
     const run = await createLiveDecisioning({ ...DEFAULT_DECISIONING, mode: 'baseline' }).begin(h.app.db, now());
     for (let i = 0; i < 100; i++) {
@@ -146,7 +178,7 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
   it('scores a sent decision 1 when its debt is paid within the window, 0 when not, once, and only after the window closed', async () => {
     const sentAt = now();
     await scheduleAttempts(h.app.db, sentAt, [
-      { idempotencyKey: 'obs-paid', customerId, receivableIds: [receivableId], channel: 'sms', templateId: null, content: { text: 'x' }, dueAt: sentAt, decision: { decisioning: { mode: 'ai', arm: 'm1:sms' } } },
+      { idempotencyKey: 'obs-paid', customerId, receivableIds: [receivableId], channel: 'sms', templateId: null, content: { text: 'x' }, dueAt: sentAt, decision: { decisioning: { mode: 'ai', arm: 'm1:sms', variant: 'firm' } } },
     ]);
     await sql`update contact_attempts set status = 'sent', sent_at = ${sentAt}::timestamptz where idempotency_key = 'obs-paid'`.execute(h.app.db);
     const before = await observeOutcomes(h.app.db, new Date(sentAt.getTime() + 6 * 86_400_000), 7);
@@ -156,9 +188,9 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     const after = new Date(sentAt.getTime() + 8 * 86_400_000);
     expect(await observeOutcomes(h.app.db, after, 7)).toBe(1);
     expect(await observeOutcomes(h.app.db, after, 7)).toBe(0);
-    const row = await sql<{ arm: string; reward: number }>`
-      select o.arm, o.reward from decision_outcomes o join contact_attempts a on a.id = o.attempt_id where a.idempotency_key = 'obs-paid'`.execute(h.app.db);
-    expect(row.rows).toEqual([{ arm: 'm1:sms', reward: 1 }]);
+    const row = await sql<{ arm: string; variant: string; reward: number }>`
+      select o.arm, o.variant, o.reward from decision_outcomes o join contact_attempts a on a.id = o.attempt_id where a.idempotency_key = 'obs-paid'`.execute(h.app.db);
+    expect(row.rows).toEqual([{ arm: 'm1:sms', variant: 'firm', reward: 1 }]);
   });
 
   it('in the planner, records each choice with its arm and propensity, and a wait as a skipped contact once a day', async () => {
@@ -171,7 +203,7 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     expect(res.body.counts.created).toBe(2);
     const planFor = async (settings: typeof DEFAULT_DECISIONING) => {
       await planContacts({ db: h.app.db, policy: () => h.app.policy, decisioning: createLiveDecisioning(settings) }, now());
-      return h.app.db.selectFrom('contact_attempts').select(['status', 'channel', 'decision']).where('customer_id', '=', res.body.results[0].id).execute();
+      return h.app.db.selectFrom('contact_attempts').select(['status', 'channel', 'decision', 'content']).where('customer_id', '=', res.body.results[0].id).execute();
     };
     // Every arm keeps a sliver of probability (about 0.5% each here), and the debtor's draw is a hash
     // of experiment, customer and day; pick an experiment whose draw lands mid-range on the days
@@ -200,6 +232,10 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     const chosen = planned[0]!.decision as { decisioning: { arm: string; propensity: number; reasons: string[] } };
     expect(chosen.decisioning.arm).toBe(`m1:${planned[0]!.channel}`);
     expect(chosen.decisioning.propensity).toBeGreaterThan(0);
-    expect(chosen.decisioning.reasons.at(-1)).toMatch(/chosen in \d+% of posterior draws/);
+    expect(chosen.decisioning.reasons.some((r) => /chosen in \d+% of posterior draws/.test(r))).toBe(true);
+    // The wording the policy chose is the one the reminder was written in, and is scored with it.
+    const wording = (chosen.decisioning as unknown as { variant: string }).variant;
+    expect(['neutral', 'friendly', 'firm', 'neutral-short', 'friendly-short', 'firm-short']).toContain(wording);
+    expect((planned[0]!.content as { rendering: { variant: string } }).rendering.variant).toBe(wording);
   });
 });

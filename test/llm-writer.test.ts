@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createScanner } from '../src/compliance/scanner/index.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createModelWriter, loadMessageRenderer, scannerGate, writeMessage, type RenderRequest, type WriteDeps } from '../src/messaging/index.js';
+import { type Harness, startHarness } from './support/harness.js';
+import { recordingProvider } from './support/recording-provider.js';
 
 /** A local server speaking the chat-completions protocol; each test sets how it answers. */
 type Answer = (request: { body: Record<string, unknown>; headers: IncomingMessage['headers'] }) => { status?: number; body: string; delayMs?: number };
@@ -150,5 +152,66 @@ describe('messageWriter config', () => {
     expect(loadConfig({ messageWriter: { url: 'http://127.0.0.1:9/v1', model: 'qwen' } }, {}).messageWriter).toEqual({ url: 'http://127.0.0.1:9/v1', model: 'qwen' });
     expect(() => loadConfig({ messageWriter: { url: 'ftp://x', model: 'm' } }, {})).toThrow(ConfigError);
     expect(() => loadConfig({ messageWriter: { url: 'ftp://x', model: 'm' } }, {})).toThrow(/messageWriter\.url/);
+  });
+});
+
+/**
+ * The writer in the running system: the planner keeps each reminder's draft, the delivery worker has
+ * the model word it at send time, stores the words before sending, and a retry sends the same words.
+ */
+describe('the language-model writer at send time', () => {
+  let h: Harness;
+  const provider = recordingProvider('rec', (_message, call) => (call === 1 ? { ok: false, kind: 'server_error', reason: 'gateway 503' } : { ok: true, providerMessageId: `m${call}` }));
+  beforeAll(async () => {
+    h = await startHarness('pglite', { messageWriter: { url, model: 'test-model' } }, { providerFor: () => provider });
+  });
+  afterAll(async () => h?.close());
+
+  async function debtor(externalId: string, phone: string) {
+    const res = await h.call('POST', '/v1/events:batch', {
+      items: [
+        { type: 'customer', data: { externalId, name: '王伟', locale: 'zh-CN', timezone: 'Asia/Shanghai', identities: { phone }, consents: { sms: true } } },
+        { type: 'receivable', data: { externalId: `${externalId}-r`, customerExternalId: externalId, kind: 'bill', amount: '1280.50', currency: 'CNY', dueAt: '2026-02-20' } },
+      ],
+    });
+    expect(res.body.counts.created).toBe(2);
+    return res.body.results[0].id as string;
+  }
+  const attemptsOf = (customerId: string) =>
+    h.app.db.selectFrom('contact_attempts').select(['status', 'content', 'attempt_count']).where('customer_id', '=', customerId).where('channel', '=', 'sms').execute();
+
+  it('sends the model\'s words with the AI mark, asks once, and a retry resends the stored words', async () => {
+    // A model that keeps every fact: it only puts a greeting in front of the template's text.
+    answer = ({ body }) => ({ body: completion(`温馨提示：${(body.messages as Array<{ content: string }>)[1]!.content}`) });
+    const id = await debtor('writer-1', '+8613800004444');
+    await h.advance(60);
+    const [planned] = await attemptsOf(id);
+    expect((planned!.content as { draft?: { templateId: string } }).draft?.templateId).toBeTruthy();
+    for (let i = 0; i < 6 && provider.received.length < 2; i++) await h.advance(30);
+    expect(provider.received).toHaveLength(2);
+    const [first, second] = provider.received;
+    expect(first!.content.text).toMatch(/^【Recoup】【AI生成】温馨提示：/);
+    expect(first!.content.aiGenerated).toBe(true);
+    expect(second!.content.text).toBe(first!.content.text);
+    expect(first!.content).not.toHaveProperty('draft');
+    expect(requests).toHaveLength(1);
+    const [sent] = await attemptsOf(id);
+    expect(sent!.status).toBe('sent');
+    expect(sent!.content).toMatchObject({ text: first!.content.text, writer: { source: 'model' } });
+    expect(sent!.content).not.toHaveProperty('draft');
+  });
+
+  it('sends the template, and says why, when the model fails', async () => {
+    answer = () => ({ status: 500, body: '{"error":{"message":"overloaded"}}' });
+    provider.received.length = 0;
+    const id = await debtor('writer-2', '+8613800005555');
+    // The provider script fails the first send again, so this also shows a fallback is stored, not re-asked.
+    for (let i = 0; i < 6 && provider.received.length < 2; i++) await h.advance(60);
+    expect(provider.received).toHaveLength(2);
+    expect(provider.received[0]!.content.text).not.toContain('AI生成');
+    expect(provider.received[1]!.content.text).toBe(provider.received[0]!.content.text);
+    expect(requests).toHaveLength(1);
+    const [sent] = await attemptsOf(id);
+    expect(sent!.content).toMatchObject({ writer: { source: 'template', fallback: 'endpoint answered 500' } });
   });
 });

@@ -53,6 +53,16 @@ describe.each(DATABASE_KINDS)('provider webhooks on %s', (kind) => {
     expect((await statusOf('wh-sms')).status).toBe('delivered');
   });
 
+  it('answers an incoming SMS in the TwiML of the webhook response, which Twilio sends back to the sender', async () => {
+    // An unverified number is only told how to verify: the answer is there, and says nothing of any debt.
+    const response = await postTwilio({ MessageSid: 'SMin0', From: '+14155550199', Body: 'How much do I owe?', MessageStatus: 'received' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/xml/);
+    const messages = [...response.body.matchAll(/<Message>([^<]+)<\/Message>/g)].map((m) => m[1]!);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.join(' ')).toMatch(/confirm who you are/);
+  });
+
   it('takes an incoming STOP through the Twilio webhook as an opt-out', async () => {
     const response = await postTwilio({ MessageSid: 'SMin1', From: '+14155550142', Body: 'STOP', MessageStatus: 'received' });
     expect(response.statusCode).toBe(200);

@@ -15,6 +15,8 @@ export interface KpiReport {
   outcomeWindowDays: number;
   totals: ContactKpis;
   groups: ContactKpis[];
+  /** Contact figures of whole past days come from the daily rollup counted at this time; null when all were counted now. */
+  rolledUpAt: string | null;
   recovery: RecoveryKpi[];
   rollRates: RollRate[];
   promiseKept: RatioKpi;
@@ -32,12 +34,12 @@ export async function loadKpis(db: Db, now: Date, query: KpiQuery): Promise<Resu
   const window = resolved.value;
   // One read-only transaction, so that every figure comes from the same snapshot. JIT compilation off:
   // for these few-hundred-millisecond aggregates it cost PostgreSQL about a second of compiling on each call.
-  const { groups, recovery, rollRates, promiseKept, handoff } = await db.transaction().execute(async (trx) => {
+  const { contacts, recovery, rollRates, promiseKept, handoff } = await db.transaction().execute(async (trx) => {
     await sql`set transaction read only`.execute(trx);
     await sql`set local jit = off`.execute(trx);
     // Sequential on purpose: a transaction is one connection.
     return {
-      groups: await loadContactKpis(trx, window),
+      contacts: await loadContactKpis(trx, window),
       recovery: await loadRecovery(trx, window),
       rollRates: await loadRollRates(trx, window),
       promiseKept: await loadPromiseKept(trx, window),
@@ -49,8 +51,9 @@ export async function loadKpis(db: Db, now: Date, query: KpiQuery): Promise<Resu
     to: window.to.toISOString(),
     groupBy: window.groupBy,
     outcomeWindowDays: OUTCOME_DAYS,
-    totals: sumContactKpis(groups),
-    groups,
+    totals: sumContactKpis(contacts.groups),
+    groups: contacts.groups,
+    rolledUpAt: contacts.rolledUpAt?.toISOString() ?? null,
     recovery,
     rollRates,
     promiseKept,

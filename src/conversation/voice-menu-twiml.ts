@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { formatMinor } from '../core/money.js';
+import { escapeMarkup } from '../core/markup.js';
 
 /**
  * The spoken side of the reminder call's DTMF menu, as TwiML. Pure: the feature module decides which
@@ -39,9 +40,6 @@ export function splitInstalments(totalMinor: bigint, parts: number): bigint[] {
   return Array.from({ length: parts }, (_, i) => (i === 0 ? base + remainder : base));
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const formatters = new Map<string, Intl.NumberFormat>();
 function money(locale: string, minor: bigint, currency: string): string {
@@ -104,13 +102,13 @@ function instalmentText(zh: boolean, ctx: VoiceContext, items: OwedItem[]): stri
 }
 
 function say(zh: boolean, text: string): string {
-  return `<Say language="${zh ? 'zh-CN' : 'en-US'}">${escapeXml(text)}</Say>`;
+  return `<Say language="${zh ? 'zh-CN' : 'en-US'}">${escapeMarkup(text)}</Say>`;
 }
 
 /** The menu again, in a Gather that posts the next step back; no key also posts back (actionOnEmptyResult). */
 function gather(zh: boolean, ctx: VoiceContext, before: string, retry: boolean): string {
   const action = `${VOICE_MENU_PATH}?step=${ctx.nextStep}${retry ? '&retry=1' : ''}`;
-  return `<Gather numDigits="1" action="${escapeXml(action)}" method="POST" actionOnEmptyResult="true">${say(zh, [before, zh ? MENU.zh : MENU.en].filter(Boolean).join(zh ? '' : ' '))}</Gather>`;
+  return `<Gather numDigits="1" action="${escapeMarkup(action)}" method="POST" actionOnEmptyResult="true">${say(zh, [before, zh ? MENU.zh : MENU.en].filter(Boolean).join(zh ? '' : ' '))}</Gather>`;
 }
 
 function body(answer: VoiceAnswer, zh: boolean, ctx: VoiceContext): string {
@@ -120,7 +118,7 @@ function body(answer: VoiceAnswer, zh: boolean, ctx: VoiceContext): string {
     case 'instalments':
       return gather(zh, ctx, instalmentText(zh, ctx, answer.items), false);
     case 'agent':
-      if (answer.dial) return `${say(zh, zh ? '正在为您转接人工客服，请稍候。' : 'Connecting you to an agent, please hold.')}<Dial>${escapeXml(answer.dial)}</Dial>`;
+      if (answer.dial) return `${say(zh, zh ? '正在为您转接人工客服，请稍候。' : 'Connecting you to an agent, please hold.')}<Dial>${escapeMarkup(answer.dial)}</Dial>`;
       return `${say(zh, zh ? '稍后将有客服人员给您回电，再见。' : 'An agent will call you back shortly. Goodbye.')}<Hangup/>`;
     case 'repeat':
       return gather(zh, ctx, zh ? '抱歉，您的输入无效。' : 'Sorry, that is not one of the options.', true);

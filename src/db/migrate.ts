@@ -12,6 +12,8 @@ import * as retention from './migrations/0009-retention.js';
 import * as conversations from './migrations/0010-conversations.js';
 import * as analytics from './migrations/0011-analytics.js';
 import * as decisionOutcomes from './migrations/0012-decision-outcomes.js';
+import * as outcomeVariants from './migrations/0013-outcome-variants.js';
+import * as kpiRollup from './migrations/0014-kpi-rollup.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +29,8 @@ const migrations: Record<string, Migration> = {
   '0010-conversations': conversations,
   '0011-analytics': analytics,
   '0012-decision-outcomes': decisionOutcomes,
+  '0013-outcome-variants': outcomeVariants,
+  '0014-kpi-rollup': kpiRollup,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

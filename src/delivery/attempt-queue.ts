@@ -87,6 +87,21 @@ export async function markSent(db: Db, attempt: AttemptRow, owner: string, now: 
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * The words a language model (or the template, as its fallback) gave a drafted attempt, stored before
+ * the first send: a retry then sends the same words instead of asking the model again.
+ */
+export async function saveWrittenContent(db: Db, attempt: AttemptRow, owner: string, now: Date, content: Record<string, unknown>): Promise<boolean> {
+  const result = await db
+    .updateTable('contact_attempts')
+    .set({ content: JSON.stringify(content) as never, updated_at: now })
+    .where('id', '=', attempt.id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export async function markRetry(db: Db, attempt: AttemptRow, owner: string, now: Date, retryAt: Date, error: string): Promise<boolean> {
   const result = await db
     .updateTable('contact_attempts')

@@ -6,7 +6,8 @@ import type { Db } from '../db/database.js';
 import type { Channel, IdentityKind } from '../db/schema.js';
 import type { PiiVault } from '../compliance/pii-vault.js';
 import { redactContactDetails } from '../compliance/masking.js';
-import { type AttemptRow, claimDueAttempts, markBlocked, markFailed, markRetry, markSent, nextAttemptDueAt } from './attempt-queue.js';
+import { type AttemptRow, claimDueAttempts, markBlocked, markFailed, markRetry, markSent, nextAttemptDueAt, saveWrittenContent } from './attempt-queue.js';
+import { fromDraft, type MessageDraft, type RenderRequest, type WrittenMessage } from '../messaging/index.js';
 import { CONTACT_ATTEMPT_JOB, type JobKind, retryDelayMs } from './job-catalog.js';
 import { type ChannelProvider, isRetryable, type MessageContent, type Recipient, type SendResult } from './provider.js';
 import { anyOf } from '../db/any-of.js';
@@ -28,6 +29,11 @@ export interface DeliveryDeps {
   random?: () => number;
   /** The compliance gate's scanner (app.ts builds it with the configured rule files); the shipped library when absent. */
   scanner?: ContentScanner;
+  /**
+   * Words a drafted reminder at send time (the language-model writer, falling back to the template);
+   * absent when no model is configured, and drafts are then sent as the template rendered them.
+   */
+  writeDraft?: (request: RenderRequest) => Promise<WrittenMessage>;
 }
 
 const RECIPIENT_FIELD: Record<IdentityKind, keyof Recipient | undefined> = {
@@ -72,7 +78,20 @@ export function createDeliveryWork(deps: DeliveryDeps): DueWork {
   const batchSize = deps.batchSize ?? 200;
   const scanner = deps.scanner ?? shippedScanner();
 
-  async function deliver(attempt: AttemptRow, recipient: Recipient): Promise<void> {
+  /** The content to send: a draft worded now and stored first, or the content as planned. Undefined when the lease was lost. */
+  async function contentToSend(attempt: AttemptRow): Promise<Record<string, unknown> | undefined> {
+    const { draft, ...planned } = attempt.content as Record<string, unknown> & { draft?: MessageDraft };
+    if (!draft || !deps.writeDraft) return planned;
+    const written = await deps.writeDraft(fromDraft(draft));
+    const writer = written.source === 'model' ? { source: 'model' } : { source: 'template', ...(written.fallback ? { fallback: written.fallback } : {}) };
+    const content = { ...written.content, locale: planned.locale, writer };
+    return (await saveWrittenContent(deps.db, attempt, owner, deps.clock.now(), content)) ? content : undefined;
+  }
+
+  async function deliver(claimed: AttemptRow, recipient: Recipient): Promise<void> {
+    const content = await contentToSend(claimed);
+    if (!content) return;
+    const attempt = { ...claimed, content };
     // The compliance gate: checked here, at the last moment, so that no path to a provider (planner,
     // flow, agent, language model, a row written by hand) skips it. A block is final, not retried.
     const verdict = checkMessageContent(scanner, attempt.channel, attempt.content);

@@ -3,7 +3,7 @@ import { periodicWork } from '../core/periodic-work.js';
 import type { DueWork } from '../core/work-loop.js';
 import type { Db } from '../db/database.js';
 import type { Channel } from '../db/schema.js';
-import { renderMessage } from '../messaging/index.js';
+import { type RenderRequest, renderMessage, shippedRenderer, toDraft } from '../messaging/index.js';
 import { settlePromises } from '../holds/index.js';
 import type { LiveDecisioning, PlanningRun } from '../decisioning/live/live-decisioning.js';
 import type { CompiledPolicy, Decision } from '../strategy/index.js';
@@ -68,12 +68,25 @@ export interface PlannerDeps {
   policy: () => CompiledPolicy;
   /** A signed one-click unsubscribe link for a customer and channel (email carries it, by law). */
   unsubscribeUrl?: (customerId: string, channel: Channel, now: Date) => string;
-  /** Chooses among the allowed channels, or to wait; without it, the first allowed in escalation order. */
+  /** Chooses among the allowed channels and their template's wordings, or to wait; without it, the first allowed in escalation order. */
   decisioning?: LiveDecisioning;
+  /** The signed short link to the debtor's chat-and-pay page, written into reminders whose template has a place for it. */
+  payLinkUrl?: (customerId: string, now: Date) => string;
+  /** Keep each reminder's template and facts with it (`content.draft`), for a language model to word it at send time. */
+  keepDrafts?: boolean;
 }
+
+const variantsOf = (decision: Decision): readonly string[] => (decision.templates[0] ? shippedRenderer().variantsOf(decision.templates[0]) : []);
 
 /** The learning policy's "not now": the contact the strategy allowed, recorded as skipped with its reasons. */
 export const WAIT_RULE = 'decisioning.wait';
+
+/** The reminder as the template words it, with its draft when a model will word it again at send time. */
+function contentFor(deps: PlannerDeps, request: RenderRequest, willSend: boolean): Record<string, unknown> {
+  const content: Record<string, unknown> = { ...renderMessage(request), locale: request.locale };
+  if (deps.keepDrafts && willSend) content.draft = toDraft(request);
+  return content;
+}
 
 function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId: string, subject: PlanningSubject): NewAttempt[] {
   const policy = deps.policy();
@@ -90,7 +103,7 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
     // Failover: a channel that failed for good in the last day is passed over for the next in order.
     const allowed = decisions.filter((d) => d.outcome !== 'blocked' && d.sendAt && !subject.failedChannels.has(d.channel));
     const first = allowed[0];
-    const choice = first && run ? run.choose(customerId, allowed, ctx, localDay(first.sendAt!, zone)) : undefined;
+    const choice = first && run ? run.choose(customerId, allowed, ctx, localDay(first.sendAt!, zone), variantsOf) : undefined;
     const chosen = choice ? (choice.kind === 'contact' ? choice.decision : undefined) : first;
     const decision = chosen ?? first ?? decisions[0];
     if (!decision) continue;
@@ -109,14 +122,14 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
       receivableIds: decision.receivableIds,
       channel: decision.channel,
       templateId: decision.templates[0] ?? null,
-      content: {
-        ...renderMessage({
-          templateId: decision.templates[0], locale: ctx.customer.locale, channel: decision.channel, stage: decision.stage, name: subject.name, timezone: zone, items,
-          now: at,
-          unsubscribeUrl: decision.channel === 'email' ? deps.unsubscribeUrl?.(customerId, 'email', ctx.now) : undefined,
-        }),
-        locale: ctx.customer.locale,
-      },
+      content: contentFor(deps, {
+        templateId: decision.templates[0], locale: ctx.customer.locale, channel: decision.channel, stage: decision.stage, name: subject.name, timezone: zone, items,
+        now: at,
+        variant: choice?.kind === 'contact' ? choice.variant : undefined,
+        // Only for a reminder that will go out: a blocked or waiting contact's text is a record, not a message.
+        payLink: chosen ? deps.payLinkUrl?.(customerId, ctx.now) : undefined,
+        unsubscribeUrl: decision.channel === 'email' ? deps.unsubscribeUrl?.(customerId, 'email', ctx.now) : undefined,
+      }, chosen !== undefined),
       dueAt: at,
       decision: record,
       status: chosen ? 'scheduled' : 'blocked',

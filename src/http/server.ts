@@ -25,6 +25,7 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { identityRoutes } from './routes/identity-routes.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { consoleRoutes } from './static-console.js';
+import { chatRoutes } from './routes/chat-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -88,6 +89,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(adminRoutes(app));
   await server.register(messageRoutes(app));
   await server.register(inboundRoutes(app));
+  await server.register(chatRoutes(app));
   await server.register(agentRoutes(app));
   await server.register(webhookRoutes(app));
   await server.register(unsubscribeRoutes(app));

@@ -22,7 +22,7 @@ export function consoleDirectory(): string {
 }
 
 /** A file under the console's folder, or undefined: a path that climbs out of it is never read. */
-async function findFile(root: string, requested: string): Promise<string | undefined> {
+export async function findFile(root: string, requested: string): Promise<string | undefined> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(requested);
@@ -35,7 +35,7 @@ async function findFile(root: string, requested: string): Promise<string | undef
   return info?.isFile() ? path : undefined;
 }
 
-async function sendFile(reply: FastifyReply, path: string, immutable: boolean): Promise<FastifyReply> {
+export async function sendFile(reply: FastifyReply, path: string, immutable: boolean): Promise<FastifyReply> {
   // Vite puts a content hash in every asset's name, so those may be cached for good; index.html never.
   reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   reply.type(CONTENT_TYPES[extname(path)] ?? 'application/octet-stream');

@@ -6,6 +6,7 @@ import { formatDueDay } from './formats.js';
 import { measureSms } from './sms-segments.js';
 import type { LocaleParts } from './template-types.js';
 import type { MessageFacts, RenderedFacts } from './template-values.js';
+import { escapeMarkup } from '../core/markup.js';
 
 /**
  * Builds each channel's message around a template's rendered fields: the parts every message of the
@@ -36,11 +37,6 @@ export interface LayoutInput {
 
 /** A template's rendered fields (see CHANNEL_FIELDS). */
 export type Fields = Readonly<Record<string, string>>;
-
-/** Escapes for HTML text and attributes, and for XML (TwiML). */
-export function escapeMarkup(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** Cuts at a character (not a UTF-16 unit) boundary, marking the cut. */
 function limit(text: string, max: number): string {

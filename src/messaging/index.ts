@@ -8,3 +8,4 @@ export { slowSpeechFor } from './speech-pace.js';
 export { createModelWriter, type ModelWriter, type ModelWriterConfig } from './model-writer.js';
 export { MODEL_BUDGET_MS, writeMessage, type ContentGate, type WriteDeps, type WrittenMessage } from './write-message.js';
 export { scannerGate } from './scanner-gate.js';
+export { fromDraft, toDraft, type MessageDraft } from './message-draft.js';

@@ -8,6 +8,7 @@ import { type IndexedItem, type Outcomes, rejected } from '../ingest/outcome.js'
 import { cancelAttemptsForReceivables } from '../delivery/attempt-queue.js';
 import { PaymentInput } from './receivable-schema.js';
 import { anyOf } from '../db/any-of.js';
+import { markLatePayments } from '../analytics/kpi-rollup.js';
 
 // Payment systems and servers disagree about the time by a little; by more than this is a mistake.
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -94,6 +95,7 @@ export async function applyPayments(trx: Db, now: Date, items: IndexedItem[]): P
     const settled = await addToReceivables(trx, now, applied);
     // Same transaction: once the payment commits, no reminder for what it settled can be claimed.
     await cancelAttemptsForReceivables(trx, now, settled, 'paid');
+    await markLatePayments(trx, now, applied.map((p) => p.paidAt));
   }
   for (const payment of applied) {
     outcomes.set(payment.index, { status: 'created', id: insertedIds.get(payment.externalId)! });

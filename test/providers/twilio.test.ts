@@ -110,7 +110,7 @@ describe('twilio provider: voice', () => {
 
   it('speaks the text, XML-escaped, when no TwiML was rendered', async () => {
     await provider().send(message('voice', { content: { text: 'Pay <now> & save' } }), never());
-    expect(peer.calls.at(-1)?.Twiml).toBe('<Response><Say>Pay &lt;now&gt; &amp; save</Say></Response>');
+    expect(peer.calls.at(-1)?.Twiml).toBe('<Response><Say>Pay &#60;now&#62; &#38; save</Say></Response>');
   });
 });
 

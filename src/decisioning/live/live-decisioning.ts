@@ -45,12 +45,16 @@ export const DEFAULT_DECISIONING: DecisioningSettings = {
 
 /** What the planner does with one receivable group. */
 export type Choice =
-  | { kind: 'contact'; decision: RuleDecision; record: Record<string, unknown> }
+  /** `variant` is absent when the template's default is to be used (baseline, control, one variant). */
+  | { kind: 'contact'; decision: RuleDecision; variant?: string; record: Record<string, unknown> }
   | { kind: 'wait'; record: Record<string, unknown> };
 
 export interface PlanningRun {
-  /** `allowed` in escalation order, at least one; `day` is the debtor's local day of the contact. */
-  choose(customerId: string, allowed: readonly RuleDecision[], ctx: EvaluationContext, day: string): Choice;
+  /**
+   * `allowed` in escalation order, at least one; `day` is the debtor's local day of the contact;
+   * `variantsOf` names the wordings the chosen contact's template has, for the run to choose among.
+   */
+  choose(customerId: string, allowed: readonly RuleDecision[], ctx: EvaluationContext, day: string, variantsOf?: (decision: RuleDecision) => readonly string[]): Choice;
 }
 
 export interface LiveDecisioning {
@@ -65,11 +69,23 @@ export interface ArmOutcomes {
   trials: number;
 }
 
-/** Observed outcomes per stage and arm. */
+/** The key of a template variant's outcomes under its channel arm, e.g. `m1:sms/friendly`. */
+export const variantKey = (arm: string, variant: string) => `${arm}/${variant}`;
+
+/** Observed outcomes per stage and arm, and per stage, arm and template variant (see variantKey). */
 export async function loadOutcomeCounts(db: Db): Promise<Map<string, ArmOutcomes>> {
-  const rows = await sql<{ arm: string; paid: number; trials: number }>`
-    select arm, sum(reward)::int as paid, count(*)::int as trials from decision_outcomes group by arm`.execute(db);
-  return new Map(rows.rows.map((r) => [r.arm, { paid: r.paid, trials: r.trials }]));
+  const rows = await sql<{ arm: string; variant: string | null; paid: number; trials: number }>`
+    select arm, variant, sum(reward)::int as paid, count(*)::int as trials from decision_outcomes group by arm, variant`.execute(db);
+  const counts = new Map<string, ArmOutcomes>();
+  const add = (key: string, paid: number, trials: number) => {
+    const seen = counts.get(key);
+    counts.set(key, seen ? { paid: seen.paid + paid, trials: seen.trials + trials } : { paid, trials });
+  };
+  for (const r of rows.rows) {
+    add(r.arm, r.paid, r.trials);
+    if (r.variant !== null) add(variantKey(r.arm, r.variant), r.paid, r.trials);
+  }
+  return counts;
 }
 
 /** The Beta posterior of an arm: the prior's pseudo-outcomes plus the observed ones. */
@@ -159,9 +175,41 @@ function distributionFor(
   return { arms, reasons: new Map(atMeans.ranked.map((r) => [r.action.id, r.reasons])) };
 }
 
+/**
+ * Which wording wins for a stage and channel: Thompson sampling over the variants' Beta posteriors,
+ * estimated once per situation like the channel choice. Variants start with one shared belief (the
+ * contact prior), so a new template's wordings are tried about equally until outcomes tell them apart.
+ */
+function variantDistributionFor(random: { next(): number }, variants: readonly string[], posterior: (variant: string) => BetaParams): ChoiceDistribution {
+  const wins = new Map<string, number>(variants.map((v) => [v, 1]));
+  const total = DRAWS + wins.size;
+  for (let i = 0; i < DRAWS; i++) {
+    let best = variants[0]!;
+    let bestDraw = -1;
+    for (const v of variants) {
+      const b = posterior(v);
+      const draw = sampleBeta(random, b.alpha, b.beta);
+      if (draw > bestDraw) [best, bestDraw] = [v, draw];
+    }
+    wins.set(best, wins.get(best)! + 1);
+  }
+  let upTo = 0;
+  const arms = [...wins].map(([arm, count]) => {
+    upTo += count / total;
+    return { arm, upTo, share: count / total };
+  });
+  const reasons = new Map(variants.map((v) => {
+    const b = posterior(v);
+    return [v, [`wording "${v}": p(pay) ${(b.alpha / (b.alpha + b.beta)).toFixed(3)} from ${Math.round(b.alpha + b.beta)} outcomes and prior`]];
+  }));
+  return { arms, reasons };
+}
+
+const pick = (distribution: ChoiceDistribution, u: number) => distribution.arms.find((a) => u < a.upTo) ?? distribution.arms[distribution.arms.length - 1]!;
+
 /** The day's draw for a debtor is fixed by experiment, customer and day, so hourly re-planning does not re-roll it. */
-function uniformFor(experiment: string, customerId: string, day: string): number {
-  return hashToUniform(`${experiment}:${day}`, customerId);
+function uniformFor(experiment: string, customerId: string, day: string, what = ''): number {
+  return hashToUniform(`${experiment}:${day}${what}`, customerId);
 }
 
 export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisioning {
@@ -174,7 +222,7 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
       const random = createRandom(now.getTime() % 2 ** 31);
       const distributions = new Map<string, ChoiceDistribution>();
       return {
-        choose(customerId, allowed, ctx, day) {
+        choose(customerId, allowed, ctx, day, variantsOf) {
           const baseline = allowed[0]!;
           const baselineRecord = (mode: string, extra: Record<string, unknown> = {}) => ({ mode, arm: armKey(baseline.stage, baseline.channel), ...extra });
           if (settings.mode === 'baseline') return { kind: 'contact', decision: baseline, record: baselineRecord('baseline') };
@@ -196,14 +244,28 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
             distribution = distributionFor(random, stage, channels, currency, band, contacts, posterior, evConfig(currency));
             distributions.set(key, distribution);
           }
-          const u = uniformFor(settings.experiment, customerId, day);
-          const picked = distribution.arms.find((a) => u < a.upTo) ?? distribution.arms[distribution.arms.length - 1]!;
-          const record = {
-            mode: 'ai', group: 'policy', arm: armKey(stage, picked.arm), propensity: Number(picked.share.toFixed(4)),
+          const picked = pick(distribution, uniformFor(settings.experiment, customerId, day));
+          const arm = armKey(stage, picked.arm);
+          const record: Record<string, unknown> = {
+            mode: 'ai', group: 'policy', arm, propensity: Number(picked.share.toFixed(4)),
             reasons: [...(distribution.reasons.get(picked.arm) ?? []).slice(0, 3), `chosen in ${(picked.share * 100).toFixed(0)}% of posterior draws`],
           };
           if (picked.arm === WAIT_ARM) return { kind: 'wait', record };
-          return { kind: 'contact', decision: allowed.find((d) => d.channel === picked.arm)!, record };
+          const decision = allowed.find((d) => d.channel === picked.arm)!;
+          const variants = variantsOf?.(decision) ?? [];
+          if (variants.length < 2) return { kind: 'contact', decision, record };
+          const variantsKey = `variants|${arm}|${variants.join(',')}`;
+          let wordings = distributions.get(variantsKey);
+          if (!wordings) {
+            const posterior = (variant: string) => posteriorFor(settings.prior, arm, observed.get(variantKey(arm, variant)));
+            wordings = variantDistributionFor(random, variants, posterior);
+            distributions.set(variantsKey, wordings);
+          }
+          const wording = pick(wordings, uniformFor(settings.experiment, customerId, day, ':variant'));
+          record.variant = wording.arm;
+          record.variantPropensity = Number(wording.share.toFixed(4));
+          (record.reasons as string[]).push(...(wordings.reasons.get(wording.arm) ?? []));
+          return { kind: 'contact', decision, variant: wording.arm, record };
         },
       };
     },

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelProvider, OutboundMessage, ProviderEvent, SendResult } from '../provider.js';
 import { classifyStatus, failure, guarded, httpRequest, isRecord, parseJson, parseRetryAfter, snippet, type HttpResponse } from './http.js';
+import { escapeMarkup } from '../../core/markup.js';
 
 export interface TwilioOptions {
   /** Defaults to Twilio itself; tests and compatible gateways point it elsewhere. */
@@ -56,7 +57,7 @@ function callForm(options: TwilioOptions, message: OutboundMessage): URLSearchPa
   const from = options.voiceFrom ?? options.from;
   // Calls cannot go through a messaging service: they need a caller id.
   if (!from) return failure('misconfigured', 'twilio voice needs voiceFrom or from');
-  const twiml = message.content.twiml ?? `<Response><Say>${escapeXml(message.content.text)}</Say></Response>`;
+  const twiml = message.content.twiml ?? `<Response><Say>${escapeMarkup(message.content.text)}</Say></Response>`;
   const form = new URLSearchParams({ To: to, From: from, Twiml: twiml });
   if (options.statusCallbackUrl) {
     form.set('StatusCallback', options.statusCallbackUrl);
@@ -65,9 +66,6 @@ function callForm(options: TwilioOptions, message: OutboundMessage): URLSearchPa
   return form;
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
-}
 
 const INVALID_NUMBER = new Set([21211, 21214, 21217, 21401, 21614]);
 

@@ -9,6 +9,7 @@ import { parseTwilioWebhook, validateTwilioSignature } from '../../delivery/prov
 import { parseWebhookReceipt, verifyWebhookSignature } from '../../delivery/providers/webhook-provider.js';
 import { applyProviderEvents } from '../../delivery/receipts.js';
 import { sendDomainError } from '../errors.js';
+import { escapeMarkup } from '../../core/markup.js';
 
 type FormParams = Record<string, string | string[]>;
 
@@ -34,8 +35,10 @@ export function webhookRoutes(app: App): FastifyPluginAsyncTypebox {
       const signature = request.headers['x-twilio-signature'];
       if (!settings || !validateTwilioSignature(String(settings.authToken), url, params, typeof signature === 'string' ? signature : undefined)) return refuseSignature(reply);
       const applied = await applyProviderEvents(app, 'twilio', parseTwilioWebhook(params, app.clock.now()));
-      // Twilio reads TwiML back; replies to an inbound SMS are queued and sent like any message.
-      return reply.type('text/xml').send(`<?xml version="1.0" encoding="UTF-8"?><Response></Response><!-- ${applied.receipts} receipt(s) -->`);
+      // Twilio reads TwiML back: each <Message> is sent to the sender as the answer to their SMS. The
+      // replies already passed the compliance gate in the assistant's turn and are on the timeline.
+      const messages = applied.inbound.flatMap((o) => o.replies).map((r) => `<Message>${escapeMarkup(r.text)}</Message>`).join('');
+      return reply.type('text/xml').send(`<?xml version="1.0" encoding="UTF-8"?><Response>${messages}</Response>`);
     });
 
     server.post(
