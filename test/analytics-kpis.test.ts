@@ -22,11 +22,11 @@ describe.each(DATABASE_KINDS)('GET /v1/analytics/kpis on %s', (kind) => {
     return response.body;
   }
 
-  async function attempt(key: string, customer: string, channel: Channel, status: AttemptStatus, dueAt: string, extra: { template?: string; stage?: string; receivables?: string[] } = {}) {
+  async function attempt(key: string, customer: string, channel: Channel, status: AttemptStatus, dueAt: string, extra: { template?: string; stage?: string; receivables?: string[]; decisioning?: Record<string, string> } = {}) {
     const sent = status === 'failed' || status === 'scheduled' || status === 'cancelled' ? null : dueAt;
     await h.app.db.insertInto('contact_attempts').values({
       idempotency_key: key, customer_id: ids[customer]!, receivable_ids: (extra.receivables ?? []).map((r) => ids[r]!), channel, provider: 'sandbox',
-      template_id: extra.template ?? null, content: '{}', status, due_at: dueAt, decision: JSON.stringify(extra.stage ? { stage: extra.stage } : {}),
+      template_id: extra.template ?? null, content: '{}', status, due_at: dueAt, decision: JSON.stringify({ ...(extra.stage ? { stage: extra.stage } : {}), ...(extra.decisioning ? { decisioning: extra.decisioning } : {}) }),
       created_at: dueAt, updated_at: dueAt, sent_at: sent,
     }).execute();
   }
@@ -65,10 +65,10 @@ describe.each(DATABASE_KINDS)('GET /v1/analytics/kpis on %s', (kind) => {
     await pay('kpi-p2', 'rB1', '40.00', '2026-02-03T12:00:00Z');
     await pay('kpi-p3', 'rB2', '5.00', '2026-03-05T00:00:00Z');
 
-    await attempt('a1', 'A', 'sms', 'delivered', '2026-02-06T10:00:00Z', { template: 'm1-sms', stage: 'm1', receivables: ['rA1'] });
+    await attempt('a1', 'A', 'sms', 'delivered', '2026-02-06T10:00:00Z', { template: 'm1-sms', stage: 'm1', receivables: ['rA1'], decisioning: { mode: 'ai', group: 'policy' } });
     await attempt('a2', 'A', 'email', 'failed', '2026-02-06T09:00:00Z', { template: 'm1-email', stage: 'm1', receivables: ['rA1'] });
-    await attempt('a3', 'B', 'sms', 'clicked', '2026-02-02T10:00:00Z', { template: 'm1-sms', stage: 'm2', receivables: ['rB1'] });
-    await attempt('a4', 'B', 'email', 'sent', '2026-02-20T10:00:00Z', { template: 'm2-email', stage: 'm2', receivables: ['rB2'] });
+    await attempt('a3', 'B', 'sms', 'clicked', '2026-02-02T10:00:00Z', { template: 'm1-sms', stage: 'm2', receivables: ['rB1'], decisioning: { mode: 'ai', group: 'control' } });
+    await attempt('a4', 'B', 'email', 'sent', '2026-02-20T10:00:00Z', { template: 'm2-email', stage: 'm2', receivables: ['rB2'], decisioning: { mode: 'baseline' } });
     await attempt('a5', 'B', 'sms', 'scheduled', '2026-02-25T10:00:00Z', { stage: 'm2' });
     await attempt('a6', 'A', 'sms', 'delivered', '2026-01-30T10:00:00Z', { stage: 'm1' });
     await attempt('a7', 'B', 'voice', 'cancelled', '2026-02-10T10:00:00Z', { stage: 'm2' });
@@ -121,6 +121,8 @@ describe.each(DATABASE_KINDS)('GET /v1/analytics/kpis on %s', (kind) => {
     expect(await keysAndCounts('segment')).toEqual([['(none)', 2, 2, 1], ['gold', 2, 1, 1]]);
     expect(await keysAndCounts('template')).toEqual([['m1-email', 1, 0, 0], ['m1-sms', 2, 2, 2], ['m2-email', 1, 1, 0]]);
     expect(await keysAndCounts('day')).toEqual([['2026-02-02', 1, 1, 1], ['2026-02-06', 2, 1, 1], ['2026-02-20', 1, 1, 0]]);
+    // Who chose each contact: the learning policy, its control group on the baseline schedule, the baseline mode.
+    expect(await keysAndCounts('decisioning')).toEqual([['(none)', 1, 0, 0], ['ai', 1, 1, 1], ['baseline', 1, 1, 0], ['control', 1, 1, 1]]);
   });
 
   it('gives recovery per currency, roll rates, promises kept and handoffs', async () => {
@@ -129,8 +131,8 @@ describe.each(DATABASE_KINDS)('GET /v1/analytics/kpis on %s', (kind) => {
     // CNY: rA1 100 due in February, rB1 40 still owed on 1 February (10 paid in January); 60 + 40 paid.
     // USD: rB2 30, its payment came in March. rA2 falls due after the window.
     expect(report.recovery).toEqual([
-      { currency: 'CNY', amountOverdue: '140.00', amountRecovered: '100.00', recoveryRate: '0.7143' },
-      { currency: 'USD', amountOverdue: '30.00', amountRecovered: '0.00', recoveryRate: '0.0000' },
+      { currency: 'CNY', amountOverdue: '140.00', amountRecovered: '100.00', recoveryRate: '0.7143', amountWrittenOff: '0.00', badDebtRate: '0.0000' },
+      { currency: 'USD', amountOverdue: '30.00', amountRecovered: '0.00', recoveryRate: '0.0000', amountWrittenOff: '0.00', badDebtRate: '0.0000' },
     ]);
     // pre_due: A's case, rolled on 5 Feb. m1: A's (rolled 15 Feb) and B's (cured), not C's (left in January).
     // m2: A's from 15 Feb and C's from January, neither rolled; the case opened in March is outside.
@@ -186,6 +188,13 @@ describe.each(DATABASE_KINDS)('GET /v1/analytics/kpis on %s', (kind) => {
     const recounted = (await h.call('GET', `${february}&groupBy=channel`)).body;
     expect(recounted.totals).toEqual(after.totals);
     expect(recounted.rolledUpAt).not.toBeNull();
+  });
+
+  it('counts as bad debt what debtors written off in the window still owed at its end', async () => {
+    // B's case is written off on 25 February: rB2 (USD 30, 1.00 of it paid late on 23 February) is bad debt; rB1 was paid off.
+    await caseWith('B', [['m3_plus', 'written_off', '2026-02-25T00:00:00Z']]);
+    const report = (await h.call('GET', february)).body;
+    expect(report.recovery.map((r: any) => [r.currency, r.amountWrittenOff, r.badDebtRate])).toEqual([['CNY', '0.00', '0.0000'], ['USD', '29.00', '0.9667']]);
   });
 
   it('answers an empty window with null rates, not zeros', async () => {

@@ -81,6 +81,12 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
       expect(await chart.locator('svg path').count(), id).toBeGreaterThan(4);
     }
     expect(await page.locator('[data-kpi="kpi.reachRate"] strong').textContent()).toMatch(/^\d+\.\d{2}%$/);
+    expect(await page.locator('[data-kpi="kpi.badDebtRate"] strong').textContent()).toMatch(/\d+\.\d{2}% [A-Z]{3}/);
+    // The demo runs the learning policy with its 5% control group: both rows, each with its conversion.
+    for (const group of ['ai', 'control']) {
+      await page.locator(`#policy-comparison tr[data-group=${group}]`).waitFor();
+      expect(Number(await page.locator(`#policy-comparison tr[data-group=${group}] td:nth-child(2)`).textContent()), group).toBeGreaterThan(0);
+    }
     await shot('dashboard');
     await page.selectOption('#kpi-group-by', 'channel');
     await page.locator('#chart-volume text', { hasText: 'sms' }).first().waitFor();

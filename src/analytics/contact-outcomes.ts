@@ -33,6 +33,7 @@ const KEY: Record<GroupBy, RawBuilder<string>> = {
   segment: sql`segment`,
   template: sql`template`,
   day: sql`day`,
+  decisioning: sql`decisioning`,
 };
 
 interface RawRow {
@@ -80,6 +81,10 @@ export async function countOutcomes(db: Db, from: Date, to: Date, groupings: rea
         to_char(a.due_at at time zone 'UTC', 'YYYY-MM-DD') as day,
         coalesce(a.decision->>'stage', '(none)') as stage,
         coalesce(a.template_id, '(none)') as template,
+        case when a.decision->'decisioning'->>'mode' = 'baseline' then 'baseline'
+             when a.decision->'decisioning'->>'group' = 'control' then 'control'
+             when a.decision->'decisioning'->>'mode' = 'ai' then 'ai'
+             else '(none)' end as decisioning,
         ${segment ? sql`coalesce(c.attributes->>'segment', '(none)')` : sql`null::text`} as segment
       from contact_attempts a ${segment ? sql`join customers c on c.id = a.customer_id` : sql``}
       where a.due_at >= ${since} and a.due_at < ${to}::timestamptz and a.status = any(${ATTEMPTED}::text[])),

@@ -16,7 +16,7 @@ import type { GroupBy, KpiWindow } from './kpi-window.js';
  */
 
 /** The groupings stored; `day` is the sum of any one of them per day. */
-const STORED: readonly GroupBy[] = ['channel', 'stage', 'segment', 'template'];
+const STORED: readonly GroupBy[] = ['channel', 'stage', 'segment', 'template', 'decisioning'];
 // Recounted on every run: the days whose outcomes may still arrive, and one more for late receipts.
 const OPEN_DAYS = OUTCOME_DAYS + 2;
 

@@ -1,7 +1,8 @@
 import { type FieldError, type Result, fail, invalid, ok } from '../core/errors.js';
 import { DAY_MS, parseInstant } from '../core/time.js';
 
-export const GROUP_BYS = ['channel', 'stage', 'segment', 'template', 'day'] as const;
+/** `decisioning`: who chose the contact: the learning policy (ai), its control group, the baseline mode, or none. */
+export const GROUP_BYS = ['channel', 'stage', 'segment', 'template', 'day', 'decisioning'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 export interface KpiQuery {

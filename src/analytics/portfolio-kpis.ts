@@ -11,6 +11,9 @@ export interface RecoveryKpi {
   amountOverdue: string;
   amountRecovered: string;
   recoveryRate: string | null;
+  /** What was still owed at the window's end by debtors whose case was written off during it. */
+  amountWrittenOff: string;
+  badDebtRate: string | null;
 }
 
 export interface RollRate {
@@ -33,13 +36,17 @@ const NEXT_STAGE: ReadonlyArray<[CaseStage, CaseStage]> = [['pre_due', 'm1'], ['
 /**
  * What was overdue during the window (each receivable's balance when it fell due, or at the window's
  * start if it was already late), and what was paid on it from then until the window's end.
- * A cancelled receivable was never owed. An overpayment recovers no more than was owed.
+ * A cancelled receivable was never owed. An overpayment recovers no more than was owed. Bad debt is
+ * what remained unpaid at the window's end on the debts of customers written off during it.
  */
 export async function loadRecovery(db: Db, window: KpiWindow): Promise<RecoveryKpi[]> {
-  const result = await sql<{ currency: string; overdue: string; recovered: string }>`
+  const result = await sql<{ currency: string; overdue: string; recovered: string; written_off: string }>`
     with owed as (
-      select r.id, r.currency, r.amount_minor, greatest(r.due_at, ${window.from}::timestamptz) as since
+      select r.id, r.customer_id, r.currency, r.amount_minor, greatest(r.due_at, ${window.from}::timestamptz) as since
       from receivables r where r.status <> 'cancelled' and r.due_at < ${window.to}::timestamptz),
+    written_off as (
+      select distinct c.customer_id from case_transitions t join cases c on c.id = t.case_id
+      where t.to_stage = 'written_off' and t.at >= ${window.from}::timestamptz and t.at < ${window.to}::timestamptz),
     paid as (
       select o.id,
         coalesce(sum(p.amount_minor) filter (where p.paid_at < o.since), 0) as before,
@@ -47,14 +54,19 @@ export async function loadRecovery(db: Db, window: KpiWindow): Promise<RecoveryK
       from owed o join payments p on p.receivable_id = o.id group by o.id)
     select o.currency,
       sum(o.amount_minor - coalesce(pd.before, 0))::text as overdue,
-      sum(least(coalesce(pd.during, 0), o.amount_minor - coalesce(pd.before, 0)))::text as recovered
-    from owed o left join paid pd on pd.id = o.id
+      sum(least(coalesce(pd.during, 0), o.amount_minor - coalesce(pd.before, 0)))::text as recovered,
+      coalesce(sum(greatest(o.amount_minor - coalesce(pd.before, 0) - coalesce(pd.during, 0), 0)) filter (where w.customer_id is not null), 0)::text as written_off
+    from owed o left join paid pd on pd.id = o.id left join written_off w on w.customer_id = o.customer_id
     where o.amount_minor > coalesce(pd.before, 0)
     group by o.currency order by o.currency`.execute(db);
   return result.rows.map((row) => {
     const overdue = BigInt(row.overdue);
     const recovered = BigInt(row.recovered);
-    return { currency: row.currency, amountOverdue: formatMinor(overdue, row.currency), amountRecovered: formatMinor(recovered, row.currency), recoveryRate: ratio(recovered, overdue) };
+    const writtenOff = BigInt(row.written_off);
+    return {
+      currency: row.currency, amountOverdue: formatMinor(overdue, row.currency), amountRecovered: formatMinor(recovered, row.currency), recoveryRate: ratio(recovered, overdue),
+      amountWrittenOff: formatMinor(writtenOff, row.currency), badDebtRate: ratio(writtenOff, overdue),
+    };
   });
 }
 

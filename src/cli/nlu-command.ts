@@ -37,7 +37,7 @@ function parseNluArgs(args: string[]): NluEvalArgs {
 
 function describe(report: NluEvalReport, args: NluEvalArgs, outOfScope: boolean): string {
   return [
-    `intent classifier: TF-IDF word 1-3-grams and character n-grams, one-vs-rest linear SVMs${outOfScope ? ', out_of_scope under the confidence threshold' : ''}`,
+    `intent classifier: TF-IDF word 1-3-grams and character n-grams, a Crammer-Singer multiclass linear SVM${outOfScope ? ', out_of_scope under the confidence threshold' : ''}`,
     `train: ${args.train}: ${report.trainRows} rows; test: ${args.test}: ${report.testRows} rows; ${Object.keys(report.perLabel).length} labels`,
     `accuracy ${report.accuracy.toFixed(4)}   macro-F1 ${report.macroF1.toFixed(4)}   train ${report.trainSeconds.toFixed(2)} s   p99 latency ${report.p99Ms.toFixed(3)} ms (CPU ${report.p99CpuMs.toFixed(3)} ms)`,
   ].join('\n');

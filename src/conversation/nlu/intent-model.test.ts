@@ -42,6 +42,12 @@ describe('IntentModel', () => {
     expect([...again.probabilities('pay balance')]).toEqual([...model.probabilities('pay balance')]);
   });
 
+  it('also trains one-vs-rest SVMs, the multiclass scheme used before Crammer-Singer', () => {
+    const ovr = IntentModel.train(examples, { ...DEFAULT_INTENT_MODEL_OPTIONS, svm: { ...DEFAULT_INTENT_MODEL_OPTIONS.svm, multiclass: 'one-vs-rest', c: 1.5 } });
+    expect(ovr.predict('what is my current balance').label).toBe('balance');
+    expect(ovr.predict('还款链接发我').label).toBe('pay');
+  });
+
   it('refuses to train on nothing', () => {
     expect(() => IntentModel.train([])).toThrow(/no examples/);
   });

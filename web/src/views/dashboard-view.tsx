@@ -4,7 +4,7 @@ import { Chart } from '../components/chart.js';
 import { type MessageKey, useT } from '../i18n.js';
 import { useLoad } from '../use-load.js';
 
-const GROUP_BYS = ['day', 'channel', 'stage', 'segment', 'template'] as const;
+const GROUP_BYS = ['day', 'channel', 'stage', 'segment', 'template', 'decisioning'] as const;
 
 interface ContactKpis {
   key: string;
@@ -26,7 +26,8 @@ interface RatioKpi {
 interface KpiReport {
   totals: ContactKpis;
   groups: ContactKpis[];
-  recovery: Array<{ currency: string; amountOverdue: string; amountRecovered: string; recoveryRate: string | null }>;
+  recovery: Array<{ currency: string; amountOverdue: string; amountRecovered: string; recoveryRate: string | null; amountWrittenOff: string; badDebtRate: string | null }>;
+  rolledUpAt: string | null;
   rollRates: Array<{ from: string; to: string; cases: number; rolled: number; rate: string | null }>;
   promiseKept: RatioKpi;
   handoff: RatioKpi;
@@ -51,6 +52,10 @@ export function DashboardView() {
     });
   }, []);
   const { data, error } = useLoad(() => (from && to ? api<KpiReport>(`/v1/analytics/kpis${query({ from, to, groupBy })}`) : Promise.resolve(undefined)), [from, to, groupBy]);
+  const { data: byDecisioning } = useLoad(
+    () => (from && to ? api<KpiReport>(`/v1/analytics/kpis${query({ from, to, groupBy: 'decisioning' })}`) : Promise.resolve(undefined)),
+    [from, to],
+  );
 
   return (
     <section>
@@ -67,7 +72,9 @@ export function DashboardView() {
       {error && <p className="error">{error.message}</p>}
       {!data && !error && <p>{t('common.loading')}</p>}
       {data && <Tiles report={data} />}
+      {data?.rolledUpAt && <p className="muted" id="kpi-as-of">{t('dash.asOf')} {data.rolledUpAt.replace('T', ' ').slice(0, 16)} UTC</p>}
       {data && <Charts report={data} />}
+      {byDecisioning && <PolicyComparison report={byDecisioning} />}
     </section>
   );
 }
@@ -80,6 +87,7 @@ function Tiles({ report }: { report: KpiReport }) {
     ['kpi.responseRate', percent(report.totals.responseRate)],
     ['kpi.conversionRate', percent(report.totals.conversionRate)],
     ['kpi.recoveryRate', recovery],
+    ['kpi.badDebtRate', report.recovery.map((r) => `${percent(r.badDebtRate)} ${r.currency}`).join(' · ') || '—'],
     ['kpi.promiseKept', percent(report.promiseKept.rate)],
     ['kpi.handoff', percent(report.handoff.rate)],
     ['kpi.complaintRate', percent(report.totals.complaintRate)],
@@ -142,6 +150,39 @@ function Charts({ report }: { report: KpiReport }) {
         series={[{ name: t('kpi.rolled'), kind: 'bar', values: report.rollRates.map((r) => plot(r.rate)) }]}
         percent
       />
+    </div>
+  );
+}
+
+/**
+ * The learning policy's contacts next to the baseline's (its control group, or a baseline-mode run)
+ * over the same range: per contact, how many reached, converted, complained and opted out.
+ */
+function PolicyComparison({ report }: { report: KpiReport }) {
+  const t = useT();
+  const compared = report.groups.filter((g) => g.key !== '(none)');
+  return (
+    <div className="card" id="policy-comparison">
+      <h3>{t('ab.title')}</h3>
+      {compared.length < 2 && <p className="muted">{t('ab.none')}</p>}
+      {compared.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('ab.group')}</th><th>{t('kpi.attempted')}</th><th>{t('kpi.reachRate')}</th><th>{t('kpi.conversionRate')}</th>
+              <th>{t('kpi.complaintRate')}</th><th>{t('kpi.optOutRate')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {compared.map((g) => (
+              <tr key={g.key} data-group={g.key}>
+                <td>{t(`ab.${g.key}` as MessageKey)}</td><td>{g.attempted}</td><td>{percent(g.reachRate)}</td><td>{percent(g.conversionRate)}</td>
+                <td>{percent(g.complaintRate)}</td><td>{percent(g.optOutRate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }
