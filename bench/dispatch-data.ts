@@ -85,7 +85,7 @@ export async function loadDueAttempts(url: string, count: number, now: Date): Pr
   await client.connect();
   try {
     // The planner's attempts were its output; the send run starts from a queue of exactly `count`.
-    await client.query('truncate contact_attempts');
+    await client.query('truncate contact_attempts, decision_outcomes');
     await client.query(
       `insert into contact_attempts (idempotency_key, customer_id, channel, content, status, due_at, created_at, updated_at)
        select 'send-bench-' || c.external_id, c.id, 'sms', jsonb_build_object('text', 'Your bill is overdue', 'locale', c.locale), 'scheduled', $1::timestamptz, $1::timestamptz, $1::timestamptz

@@ -14,6 +14,7 @@ import { packageRoot } from '../src/core/package-root.js';
 import { createScratchDatabase, loadDueAttempts, loadOpenCases } from './dispatch-data.js';
 import { describeMachine } from './machine.js';
 import { startGatewayPeer } from './dispatch-peer.js';
+import pg from 'pg';
 
 /**
  * The dispatch benchmark: `planContacts` with the shipped policy over N open cases on PostgreSQL
@@ -62,14 +63,35 @@ async function startApp(databaseUrl: string): Promise<App> {
 async function measurePlanning(app: App, log: (line: string) => void) {
   const policy = loadPolicyFile();
   global.gc?.();
-  // The same planner dependencies the app wires up: email unsubscribe links, and the learning policy
-  // in its default mode, so the figure is what a deployment pays per planning run.
+  // The same planner dependencies the app wires up: email unsubscribe links, pay links, and the
+  // learning policy in its default mode, so the figure is what a deployment pays per planning run.
   const decisioning = createLiveDecisioning(DEFAULT_DECISIONING);
-  const deps = { db: app.db, policy: () => policy, unsubscribeUrl: unsubscribeUrlFor(app.config.publicUrl!, app.links), decisioning };
+  const deps = { db: app.db, policy: () => policy, unsubscribeUrl: unsubscribeUrlFor(app.config.publicUrl!, app.links), decisioning, payLinkUrl: app.payLinks.urlFor };
   const run = await withPeakRss(() => planContacts(deps, app.clock.now()));
   const { cases, scheduled, blocked } = run.value;
   log(`dispatch: planned ${cases} cases in ${run.seconds.toFixed(1)} s = ${Math.round(cases / run.seconds)} decisions/s (${scheduled} scheduled, ${blocked} blocked); peak RSS ${run.peakRssMiB} MiB`);
   return { policy: `${policy.id} v${policy.version}`, decisioning: decisioning.mode, cases, scheduled, blocked, seconds: round(run.seconds), decisionsPerSecond: Math.round(cases / run.seconds), peakRssMiB: run.peakRssMiB };
+}
+
+/**
+ * The peer: PostgreSQL alone writing the planner's output again, the same rows into a table with the
+ * same indexes in one `insert … select`, with no reads and no application work. Planning can never
+ * be faster than this on the machine it runs on, so the ratio says how much of the time is ours.
+ */
+async function measureWriteFloor(url: string, log: (line: string) => void) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('create table attempts_floor (like contact_attempts including all)');
+    const started = performance.now();
+    const result = await client.query('insert into attempts_floor select * from contact_attempts');
+    const seconds = (performance.now() - started) / 1000;
+    await client.query('drop table attempts_floor');
+    log(`dispatch: peer: PostgreSQL rewrote the ${result.rowCount} attempts with their indexes in ${seconds.toFixed(1)} s`);
+    return { what: 'insert into a copy of contact_attempts (same indexes) select * from the planned attempts', rows: result.rowCount ?? 0, seconds: round(seconds) };
+  } finally {
+    await client.end();
+  }
 }
 
 async function measureSends(app: App, url: string, sends: number, log: (line: string) => void) {
@@ -101,6 +123,7 @@ export async function run(options: DispatchBenchOptions = {}, log: (line: string
   const machine = await describeMachine(base);
   const scratch = await createScratchDatabase(base);
   let planning: Awaited<ReturnType<typeof measurePlanning>>;
+  let writeFloor: Awaited<ReturnType<typeof measureWriteFloor>>;
   let sending: Awaited<ReturnType<typeof measureSends>>;
   let loadSeconds: number;
   try {
@@ -109,6 +132,7 @@ export async function run(options: DispatchBenchOptions = {}, log: (line: string
       log(`dispatch: loading ${rows} open cases into ${new URL(scratch.url).pathname.slice(1)}`);
       loadSeconds = await loadOpenCases(scratch.url, rows, app.clock.now(), app.vault, log);
       planning = await measurePlanning(app, log);
+      writeFloor = await measureWriteFloor(scratch.url, log);
       sending = await measureSends(app, scratch.url, sends, log);
     } finally {
       await app.close();
@@ -129,6 +153,7 @@ export async function run(options: DispatchBenchOptions = {}, log: (line: string
     machine,
     parameters: { rows, sends, clockStart: CLOCK_START, pageSize: 2000, loadSeconds: round(loadSeconds, 1), note: 'one customer, one overdue bill and one open case per row; zones, locales, consents and identities mixed (see bench/dispatch-data.ts)' },
     planning: { what: 'planContacts(db, shipped policy, now) over every open case, attempts written', ...planning, targetSeconds: budget, rssLimitMiB: RSS_LIMIT_MIB },
+    peer: { ...writeFloor!, planningToFloorRatio: round(planning!.seconds / Math.max(0.001, writeFloor!.seconds)) },
     sending,
     processPeakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
     targets,

@@ -160,7 +160,7 @@ function distributionFor(
   const wins = new Map<string, number>([...channels, WAIT_ARM].map((arm) => [arm, 1]));
   const total = DRAWS + wins.size;
   for (let i = 0; i < DRAWS; i++) {
-    const scored = scoreActions(request((arm) => { const b = posterior(arm); return sampleBeta(random, b.alpha, b.beta); }), config);
+    const scored = scoreActions(request((arm) => { const b = posterior(arm); return sampleBeta(random, b.alpha, b.beta); }), config, { reasons: false });
     if (!scored.ok) throw new Error(scored.error.message);
     const arm = scored.ranked[0]!.action.id;
     wins.set(arm, (wins.get(arm) ?? 0) + 1);
