@@ -100,7 +100,7 @@ const en = {
   'inbox.send': 'Send',
   'inbox.reason': 'Reason',
   'inbox.state': 'State',
-  'inbox.live': 'Live: refreshed every few seconds',
+  'inbox.live': 'Live: updates as conversations change',
   'inbox.unavailable': 'The agent desk is not available on this server.',
   'locale.switch': '中文',
 };
@@ -205,7 +205,7 @@ const zh: Record<MessageKey, string> = {
   'inbox.send': '发送',
   'inbox.reason': '原因',
   'inbox.state': '状态',
-  'inbox.live': '实时：每隔几秒刷新',
+  'inbox.live': '实时：会话变化时即时更新',
   'inbox.unavailable': '此服务器不提供坐席工作台。',
   'locale.switch': 'English',
 };

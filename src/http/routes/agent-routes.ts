@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { App } from '../../app.js';
@@ -8,6 +9,7 @@ import { AgentReplyInput, handBack, replyAsAgent, takeOver } from '../../convers
 import { loadHistory, loadQueue, loadSummary } from '../../conversation/conversation-view.js';
 import { actorOf } from '../auth.js';
 import { sendDomainError } from '../errors.js';
+import { createDeskWatcher } from '../../conversation/desk-watch.js';
 
 const Uuid = Type.String({ format: 'uuid', description: 'Recoup customer id (uuid)' });
 const AGENT_DESK: readonly Role[] = ['admin', 'operator', 'agent'];
@@ -17,6 +19,35 @@ const params = Type.Object({ customerId: Uuid });
 /** The human side of the assistant: the queue of handed-off conversations, and taking one over. */
 export function agentRoutes(app: App): FastifyPluginAsyncTypebox {
   return async (server) => {
+    const watcher = createDeskWatcher(app.db);
+    const streams = new Set<ServerResponse>();
+    // Open streams would hold the server's close forever: end them before it waits for requests.
+    server.addHook('preClose', async () => {
+      for (const stream of streams) stream.end();
+      watcher.close();
+    });
+
+    // Server-sent events: `desk` with a version whenever the queue or a conversation changes. Read with
+    // fetch and the Authorization header (EventSource cannot send one, and a key in the URL gets logged).
+    server.get('/v1/agent/events', { schema: { tags: ['conversation'], summary: 'A text/event-stream of `desk` events: the queue or a conversation changed, reload it' }, config }, async (request, reply) => {
+      const version = await watcher.current();
+      reply.hijack();
+      const stream = reply.raw;
+      stream.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      const send = (v: string) => stream.write(`event: desk\ndata: ${JSON.stringify({ version: v })}\n\n`);
+      send(version);
+      streams.add(stream);
+      const unsubscribe = watcher.subscribe(send);
+      // A comment now and then keeps proxies from closing a quiet stream.
+      const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), 25_000);
+      keepAlive.unref();
+      request.raw.on('close', () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+        streams.delete(stream);
+      });
+    });
+
     server.get('/v1/agent/queue', { schema: { tags: ['conversation'], summary: 'Conversations waiting for or held by an agent, oldest first, with a summary (PII masked)' }, config }, async () => ({
       items: await loadQueue(app.db),
     }));

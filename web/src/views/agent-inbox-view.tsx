@@ -1,5 +1,6 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api.js';
+import { useDeskEvents } from '../desk-events.js';
 import { useT } from '../i18n.js';
 import { useLoad } from '../use-load.js';
 
@@ -19,21 +20,12 @@ interface Conversation extends QueueItem {
   history: Array<{ at: string; author: string; channel: string | null; text: string | null; kind: string }>;
 }
 
-// Polling, not a socket: the queue is small, and a poll survives proxies and restarts without care.
-const POLL_MS = 3000;
-
-function usePolling(reload: () => void): void {
-  useEffect(() => {
-    const timer = setInterval(reload, POLL_MS);
-    return () => clearInterval(timer);
-  });
-}
 
 export function AgentInboxView() {
   const t = useT();
   const queue = useLoad(() => api<{ items: QueueItem[] }>('/v1/agent/queue'), []);
   const [selected, setSelected] = useState<string>();
-  usePolling(queue.reload);
+  useDeskEvents(queue.reload);
 
   if (queue.error instanceof ApiError && queue.error.status === 404) return <p className="notice">{t('inbox.unavailable')}</p>;
   return (
@@ -63,7 +55,7 @@ function ConversationPanel(props: { customerId: string; onChanged: () => void })
   const conversation = useLoad(() => api<Conversation>(`/v1/conversations/${props.customerId}`), [props.customerId]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string>();
-  usePolling(conversation.reload);
+  useDeskEvents(conversation.reload);
 
   const act = async (path: string, body?: unknown) => {
     setError(undefined);
