@@ -20,7 +20,7 @@ describe('GET /v1/agent/events', () => {
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     // A read that lost a race against the timeout still holds the next chunk: keep it for the next call.
-    let pending: Promise<ReadableStreamReadResult<string>> | undefined;
+    let pending: ReturnType<typeof reader.read> | undefined;
     const next = async (timeoutMs: number): Promise<{ version: string } | undefined> => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

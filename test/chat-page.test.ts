@@ -87,3 +87,57 @@ describe.each(DATABASE_KINDS)('the chat page on %s', (kind) => {
     expect(JSON.stringify(badSession.json().error.details)).toContain('sessionId');
   });
 });
+
+/** The pay link's landing page when no payment page is configured: a stand-in checkout in the demo only. */
+describe('the sandbox pay page', () => {
+  let demo: Harness;
+  let plain: Harness;
+  beforeAll(async () => {
+    [demo, plain] = await Promise.all([startHarness('pglite', { demo: true }), startHarness('pglite')]);
+  });
+  afterAll(async () => {
+    await demo?.close();
+    await plain?.close();
+  });
+
+  async function payLinkFor(h: Harness, externalId: string): Promise<string> {
+    const res = await h.call('POST', '/v1/events:batch', {
+      items: [
+        { type: 'customer', data: { externalId, locale: 'en', timezone: 'UTC', identities: { phone: '+14155550166' }, consents: { sms: true } } },
+        { type: 'receivable', data: { externalId: `${externalId}-r`, customerExternalId: externalId, kind: 'bill', amount: '75.20', currency: 'USD', dueAt: '2026-02-20' } },
+      ],
+    });
+    const token = h.app.payLinks.urlFor(res.body.results[0].id, h.app.clock.now()).split('/p/')[1]!;
+    const answer = await h.server.inject({ method: 'POST', url: '/v1/chat/messages', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ token, sessionId: 'pay-tab-1', text: 'Send me a payment link' }) });
+    const link = answer.json().replies.find((r: { kind: string }) => r.kind === 'pay_link').link.url as string;
+    return new URL(link).pathname + new URL(link).search;
+  }
+
+  it('in the demo, shows the amount, takes the payment once, and the debt is settled', async () => {
+    const path = await payLinkFor(demo, 'pay-demo');
+    const shown = await demo.server.inject({ method: 'GET', url: path });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain('75.20 USD');
+    for (let i = 0; i < 2; i++) {
+      const paid = await demo.server.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+      expect(paid.statusCode).toBe(200);
+      expect(paid.body).toContain('id="paid"');
+    }
+    const receivable = await demo.call('GET', '/v1/receivables?externalId=pay-demo-r');
+    const payments = await demo.app.db.selectFrom('payments').select(['amount_minor']).where('external_id', 'like', 'sandbox-%').execute();
+    expect(payments).toEqual([{ amount_minor: 7520n }]);
+    expect(receivable.body.items.map((r: { status: string }) => r.status)).toEqual(['paid']);
+    const after = await demo.server.inject({ method: 'GET', url: path });
+    expect(after.body).toContain('Nothing to pay');
+  });
+
+  it('outside the demo, says online payment is not set up, and takes nothing', async () => {
+    const path = await payLinkFor(plain, 'pay-plain');
+    const shown = await plain.server.inject({ method: 'GET', url: path });
+    expect(shown.statusCode).toBe(404);
+    expect(shown.body).toContain('Online payment is not set up');
+    const posted = await plain.server.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    expect(posted.statusCode).toBe(404);
+    expect(await plain.app.db.selectFrom('payments').select('id').execute()).toEqual([]);
+  });
+});

@@ -26,6 +26,7 @@ import { identityRoutes } from './routes/identity-routes.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { consoleRoutes } from './static-console.js';
 import { chatRoutes } from './routes/chat-routes.js';
+import { sandboxPayRoutes } from './routes/sandbox-pay-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -90,6 +91,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(messageRoutes(app));
   await server.register(inboundRoutes(app));
   await server.register(chatRoutes(app));
+  // Only where no payment page is configured: the pay link then points at /pay (see flows-account.ts).
+  if (!app.config.assistant.payUrl) await server.register(sandboxPayRoutes(app));
   await server.register(agentRoutes(app));
   await server.register(webhookRoutes(app));
   await server.register(unsubscribeRoutes(app));
