@@ -68,7 +68,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
     await page.fill('#api-key', ADMIN_KEY);
     await page.click('#sign-in');
     await page.getByText('Role: admin').waitFor();
-    for (const view of ['dashboard', 'cases', 'strategy', 'audit', 'inbox']) expect(await page.locator(`nav a[data-view=${view}]`).count()).toBe(1);
+    for (const view of ['dashboard', 'cases', 'strategy', 'audit', 'inbox', 'jobs']) expect(await page.locator(`nav a[data-view=${view}]`).count()).toBe(1);
   });
 
   it('draws every dashboard chart from the KPI endpoint, with data', async () => {
@@ -137,6 +137,19 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
     await shot('inbox');
     await page.click('#hand-back');
     await page.locator('#conversation-state', { hasText: 'bot' }).waitFor();
+  });
+
+  it('starts retraining from the console and follows its progress to the end', async () => {
+    await page.click('nav a[data-view=jobs]');
+    await page.click('#retrain');
+    const job = page.locator('#jobs-table tr[data-kind=training]').first();
+    await job.waitFor();
+    // Every model kind is one step: the bar is full when the job is done, whatever each kind's result.
+    await page.locator('#jobs-table tr[data-kind=training][data-status=done]').first().waitFor({ timeout: 120_000 });
+    const bar = page.locator('#jobs-table tr[data-kind=training][data-status=done] progress').first();
+    expect(await bar.getAttribute('value')).toBe(await bar.getAttribute('max'));
+    expect(await page.locator('#jobs-table tr[data-kind=training] .job-detail').first().textContent()).toMatch(/response|risk/);
+    await shot('jobs');
   });
 
   it('switches to zh-CN labels throughout', async () => {

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImportKind, type ImportProgress, type ImportSummary, importCsv } from '../src/ingest/csv-import.js';
+import { openDatabase } from '../src/db/database.js';
+import { listJobs } from '../src/jobs/jobs.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 
@@ -270,6 +272,21 @@ describe('recoup import, the built command', () => {
     expect(again.stdout.trim().split('\n')).toHaveLength(1);
     expect(await readFile(join(dir, 'elsewhere.csv'), 'utf8')).toContain('\n2,locale,');
   }, 60_000);
+
+  it('records each import as a job the console shows, with its progress in bytes and its counts', async () => {
+    const handle = await openDatabase({ dataDir });
+    try {
+      const jobs = await listJobs(handle.db);
+      expect(jobs).toHaveLength(2);
+      for (const job of jobs) {
+        expect(job).toMatchObject({ kind: 'import', label: 'customers from cli-customers.csv', actor: 'cli', status: 'done', detail: { rows: 3, rejected: 1 } });
+        expect(job.total).toBeGreaterThan(0);
+        expect(job.done).toBe(job.total);
+      }
+    } finally {
+      await handle.close();
+    }
+  });
 
   it('exits 2 with one line for a --kind it does not know', async () => {
     const run = await cli('import', join(dir, 'whatever.csv'), '--kind', 'nonsense');

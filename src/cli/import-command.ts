@@ -5,6 +5,8 @@ import { DEFAULT_MAX_ERRORS, type ImportKind, type ImportProgress, type ImportSu
 import { IMPORT_KINDS } from '../ingest/csv-rows.js';
 import { bootApp } from './boot.js';
 import { UsageError } from './usage-error.js';
+import { startJob } from '../jobs/jobs.js';
+import { basename } from 'node:path';
 
 const USAGE = 'usage: recoup import <file.csv> --kind customers|receivables|payments [--errors <path>] [--json]';
 const BAR_WIDTH = 30;
@@ -85,11 +87,19 @@ export async function runImport(args: string[]): Promise<number> {
   const app = await bootApp();
   try {
     const bar = createProgressBar(process.stderr);
+    // The console's list of long work shows the import too, from whichever process runs it.
+    const job = await startJob(app.db, app.clock, { kind: 'import', label: `${options.kind} from ${basename(options.file)}`, actor: 'cli' });
     const result = await importCsv(
       { db: app.db, vault: app.vault, stages: app.config.stages, clock: app.clock, actor: 'cli' },
-      { file: options.file, kind: options.kind, onProgress: (p) => bar.update(p) },
+      { file: options.file, kind: options.kind, onProgress: (p) => { bar.update(p); job.progress(p.bytesRead, p.totalBytes); } },
     );
     bar.finish();
+    if (result.ok) {
+      const { rows, created, updated, duplicate, rejected } = result.value;
+      await job.finish({ rows, created, updated, duplicate, rejected });
+    } else {
+      await job.fail(result.error.message);
+    }
     if (!result.ok) {
       if (result.error.type === 'not_found') throw new UsageError(result.error.message);
       process.stderr.write(`recoup: ${result.error.message}\n`);

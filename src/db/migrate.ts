@@ -14,6 +14,7 @@ import * as analytics from './migrations/0011-analytics.js';
 import * as decisionOutcomes from './migrations/0012-decision-outcomes.js';
 import * as outcomeVariants from './migrations/0013-outcome-variants.js';
 import * as kpiRollup from './migrations/0014-kpi-rollup.js';
+import * as jobs from './migrations/0015-jobs.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012-decision-outcomes': decisionOutcomes,
   '0013-outcome-variants': outcomeVariants,
   '0014-kpi-rollup': kpiRollup,
+  '0015-jobs': jobs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -26,6 +26,7 @@ import { identityRoutes } from './routes/identity-routes.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { consoleRoutes } from './static-console.js';
 import { chatRoutes } from './routes/chat-routes.js';
+import { jobRoutes } from './routes/job-routes.js';
 import { sandboxPayRoutes } from './routes/sandbox-pay-routes.js';
 
 declare module 'fastify' {
@@ -103,6 +104,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(nluRoutes(app));
   await server.register(complianceRoutes(app));
   await server.register(modelRoutes(app));
+  await server.register(jobRoutes(app));
   await server.register(auditRoutes(app));
   await server.register(identityRoutes(app));
   await server.register(analyticsRoutes(app));

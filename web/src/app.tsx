@@ -8,6 +8,7 @@ import { AuditView } from './views/audit-view.js';
 import { CasesView } from './views/cases-view.js';
 import { CustomerView } from './views/customer-view.js';
 import { DashboardView } from './views/dashboard-view.js';
+import { JobsView } from './views/jobs-view.js';
 import { LoginView } from './views/login-view.js';
 import { StrategyView } from './views/strategy-view.js';
 
@@ -97,5 +98,7 @@ function Views(props: { session: Session; path: string }) {
       return <AuditView />;
     case 'inbox':
       return <AgentInboxView />;
+    case 'jobs':
+      return <JobsView canStart={props.session.role === 'admin' || props.session.role === 'operator'} />;
   }
 }

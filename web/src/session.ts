@@ -1,5 +1,5 @@
 export type Role = 'admin' | 'operator' | 'agent' | 'analyst' | 'auditor';
-export type ViewName = 'dashboard' | 'cases' | 'strategy' | 'audit' | 'inbox';
+export type ViewName = 'dashboard' | 'cases' | 'strategy' | 'audit' | 'inbox' | 'jobs';
 
 export interface Session {
   name: string;
@@ -8,11 +8,11 @@ export interface Session {
 
 /** Mirrors the API's role checks, so nobody is shown a view whose every request would be refused. */
 const VIEWS_BY_ROLE: Record<Role, readonly ViewName[]> = {
-  admin: ['dashboard', 'cases', 'strategy', 'audit', 'inbox'],
-  operator: ['dashboard', 'cases', 'strategy', 'inbox'],
+  admin: ['dashboard', 'cases', 'strategy', 'audit', 'inbox', 'jobs'],
+  operator: ['dashboard', 'cases', 'strategy', 'inbox', 'jobs'],
   agent: ['inbox', 'cases'],
-  analyst: ['dashboard', 'cases', 'strategy'],
-  auditor: ['dashboard', 'cases', 'strategy', 'audit'],
+  analyst: ['dashboard', 'cases', 'strategy', 'jobs'],
+  auditor: ['dashboard', 'cases', 'strategy', 'audit', 'jobs'],
 };
 
 export function viewsFor(role: Role): readonly ViewName[] {

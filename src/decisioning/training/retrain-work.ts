@@ -1,4 +1,5 @@
 import type { DueWork } from '../../core/work-loop.js';
+import { type Job, startJob } from '../../jobs/jobs.js';
 import { MODEL_KINDS, newestVersionAt } from './model-versions.js';
 import { type TrainDeps, trainModel } from './train-model.js';
 
@@ -10,6 +11,8 @@ export interface RetrainDeps extends TrainDeps {
 }
 
 const POLL_MS = 15 * 60_000;
+/** Who retrains on the interval, as jobs and logs name it. */
+const SCHEDULED = 'system:scheduled-retraining';
 
 /**
  * Scheduled retraining as due work: every model kind is refitted once per interval, counted from the
@@ -40,16 +43,35 @@ export function createRetrainWork(deps: RetrainDeps): DueWork {
       const last = await lastRunAt();
       if (last !== null && now.getTime() < last + intervalMs) return;
       lastRun = now.getTime();
-      for (const kind of MODEL_KINDS) {
-        const report = await trainModel(deps, kind);
-        if (report.ok) {
-          const { version, promoted, reason, rows, metrics } = report.value;
-          deps.logger.info({ kind, modelVersion: version.version, rows, auc: metrics.auc, baselineAuc: metrics.baselineAuc, promoted, reason }, 'model retrained');
-        } else {
-          deps.logger.warn({ kind, reason: report.error.message }, 'scheduled retraining refused; the model in force stays');
-        }
-      }
-      await deps.afterRun();
+      await retrainAll(deps, SCHEDULED);
     },
   };
+}
+
+/**
+ * Refits every model kind, as a job the console shows (one step per kind), and logs each result; a
+ * kind refused for lack of data keeps the model in force. Then the process adopts new champions.
+ */
+export async function retrainAll(deps: RetrainDeps, actor: string, job?: Job): Promise<void> {
+  const running = job ?? (await startJob(deps.db, deps.clock, { kind: 'training', label: `retrain ${MODEL_KINDS.join(', ')}`, actor, total: MODEL_KINDS.length }));
+  const results: Record<string, unknown> = {};
+  try {
+    for (const [index, kind] of MODEL_KINDS.entries()) {
+      const report = await trainModel(deps, kind);
+      if (report.ok) {
+        const { version, promoted, reason, rows, metrics } = report.value;
+        deps.logger.info({ kind, modelVersion: version.version, rows, auc: metrics.auc, baselineAuc: metrics.baselineAuc, promoted, reason }, 'model retrained');
+        results[kind] = { version: version.version, rows, auc: metrics.auc, promoted, reason };
+      } else {
+        deps.logger.warn({ kind, reason: report.error.message }, `${actor === SCHEDULED ? 'scheduled ' : ''}retraining refused; the model in force stays`);
+        results[kind] = { refused: report.error.message };
+      }
+      running.progress(index + 1);
+    }
+    await deps.afterRun();
+    await running.finish(results);
+  } catch (error) {
+    await running.fail((error as Error).message, results);
+    throw error;
+  }
 }
