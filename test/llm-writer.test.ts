@@ -179,16 +179,22 @@ describe('the language-model writer at send time', () => {
   }
   const attemptsOf = (customerId: string) =>
     h.app.db.selectFrom('contact_attempts').select(['status', 'content', 'attempt_count']).where('customer_id', '=', customerId).where('channel', '=', 'sms').execute();
+  /** Everything planned for the customer, on any channel, for a failure to say what happened instead. */
+  const whatHappened = async (customerId: string) =>
+    JSON.stringify({
+      now: h.app.clock.now(),
+      cases: await h.app.db.selectFrom('cases').select(['stage', 'status']).where('customer_id', '=', customerId).execute(),
+      attempts: await h.app.db.selectFrom('contact_attempts').select(['channel', 'status', 'due_at', 'decision', 'last_error']).where('customer_id', '=', customerId).execute(),
+      received: provider.received.length,
+    });
 
   it('sends the model\'s words with the AI mark, asks once, and a retry resends the stored words', async () => {
     // A model that keeps every fact: it only puts a greeting in front of the template's text.
     answer = ({ body }) => ({ body: completion(`温馨提示：${(body.messages as Array<{ content: string }>)[1]!.content}`) });
     const id = await debtor('writer-1', '+8613800004444');
-    await h.advance(60);
-    const [planned] = await attemptsOf(id);
-    expect((planned!.content as { draft?: { templateId: string } }).draft?.templateId).toBeTruthy();
-    for (let i = 0; i < 6 && provider.received.length < 2; i++) await h.advance(30);
-    expect(provider.received).toHaveLength(2);
+    // Planned with its draft, then sent at the first try (which the gateway fails) and at the retry.
+    for (let i = 0; i < 12 && provider.received.length < 2; i++) await h.advance(30);
+    expect(provider.received, await whatHappened(id)).toHaveLength(2);
     const [first, second] = provider.received;
     expect(first!.content.text).toMatch(/^【Recoup】【AI生成】温馨提示：/);
     expect(first!.content.aiGenerated).toBe(true);
@@ -206,8 +212,8 @@ describe('the language-model writer at send time', () => {
     provider.received.length = 0;
     const id = await debtor('writer-2', '+8613800005555');
     // The provider script fails the first send again, so this also shows a fallback is stored, not re-asked.
-    for (let i = 0; i < 6 && provider.received.length < 2; i++) await h.advance(60);
-    expect(provider.received).toHaveLength(2);
+    for (let i = 0; i < 12 && provider.received.length < 2; i++) await h.advance(30);
+    expect(provider.received, await whatHappened(id)).toHaveLength(2);
     expect(provider.received[0]!.content.text).not.toContain('AI生成');
     expect(provider.received[1]!.content.text).toBe(provider.received[0]!.content.text);
     expect(requests).toHaveLength(1);
