@@ -27,6 +27,8 @@ import { createRetentionWork } from './compliance/retention-work.js';
 import { type ContentScanner, createScanner } from './compliance/scanner/index.js';
 import { createModelStore, type ModelStore } from './decisioning/model-store.js';
 import { createRetrainWork } from './decisioning/training/index.js';
+import { retrainAll } from './decisioning/training/retrain-work.js';
+import type { Job } from './jobs/jobs.js';
 import { createKpiRollupWork } from './analytics/kpi-rollup.js';
 
 /** Everything a request handler, a worker or a CLI command needs, built once and passed down. */
@@ -43,6 +45,8 @@ export interface App {
   links: LinkSigner;
   /** The short signed links in reminders that open the debtor's chat-and-pay page (/p/<token>). */
   payLinks: PayLinks;
+  /** Refits every model kind now (as the scheduled retraining does), reporting to `job`. */
+  retrain(actor: string, job: Job): Promise<void>;
   /** The content scanner (shipped word library plus config's extra rule files): the gate every outbound message passes. */
   scanner: ContentScanner;
   /** The collection policy in force at the moment of reading (a getter over `policies.current()`). */
@@ -182,9 +186,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       job: { ...CONTACT_ATTEMPT_JOB, leaseMs: delivery.leaseSeconds * 1000 },
     }),
   );
-  if (config.training.retrainHours > 0) {
-    work.register(createRetrainWork({ db, clock, logger, training: config.training, m2FromDay: config.stages.m2FromDay, intervalHours: config.training.retrainHours, afterRun: () => models.refresh() }));
-  }
+  const retrainDeps = { db, clock, logger, training: config.training, m2FromDay: config.stages.m2FromDay, intervalHours: config.training.retrainHours, afterRun: () => models.refresh() };
+  if (config.training.retrainHours > 0) work.register(createRetrainWork(retrainDeps));
   return {
     config,
     db,
@@ -200,6 +203,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     models,
     links,
     payLinks,
+    retrain: (actor, job) => retrainAll(retrainDeps, actor, job),
     scanner,
     understand: options.understand ?? parseMessage,
     logger,

@@ -1,6 +1,5 @@
 import { type DomainError, type Result, fail, ok } from '../core/errors.js';
 import type { PayLinks } from '../messaging/pay-link.js';
-import { loadCustomer } from './account.js';
 import { localeOf } from './assistant-texts.js';
 import { runAssistantTurn } from './assistant.js';
 import type { AssistantDeps } from './flow-context.js';
@@ -35,18 +34,16 @@ export const EXPIRED_LINK: DomainError = {
 };
 
 /** The customer a link was issued for, while it is valid and the customer is still on file. */
-export async function customerOfLink(deps: ChatDeps, token: string): Promise<string | undefined> {
+export async function customerOfLink(deps: ChatDeps, token: string): Promise<{ id: string; locale: string } | undefined> {
   const customerId = deps.payLinks.verify(token, deps.clock.now());
   if (!customerId) return undefined;
-  const row = await deps.db.selectFrom('customers').select('id').where('id', '=', customerId).executeTakeFirst();
-  return row?.id;
+  return deps.db.selectFrom('customers').select(['id', 'locale']).where('id', '=', customerId).executeTakeFirst();
 }
 
 /** What the page shows first: the balance and the menu, as the assistant would answer "what do I owe?". */
 export async function openChat(deps: ChatDeps, token: string): Promise<Result<ChatOpening>> {
-  const customerId = await customerOfLink(deps, token);
-  if (!customerId) return fail(EXPIRED_LINK);
-  const customer = await loadCustomer(deps.db, customerId);
+  const customer = await customerOfLink(deps, token);
+  if (!customer) return fail(EXPIRED_LINK);
   const locale = localeOf(customer.locale);
   const asked: NluResult = {
     intent: 'check_balance',
@@ -55,15 +52,15 @@ export async function openChat(deps: ChatDeps, token: string): Promise<Result<Ch
     entities: { dates: [], amounts: [], instalments: [] },
     sentiment: { label: 'neutral', score: 0, anger: 0 },
   };
-  const turn = await runAssistantTurn(deps, { customerId, channel: 'web', deliveryChannel: null, text: '', actor: 'customer:chat-page' }, asked);
+  const turn = await runAssistantTurn(deps, { customerId: customer.id, channel: 'web', deliveryChannel: null, text: '', actor: 'customer:chat-page' }, asked);
   return ok({ locale, replies: turn.messages.map((m) => renderFor('web', m)) });
 }
 
 /** A message typed on the page: the link verifies the browser's session as its customer. */
 export async function chatMessage(deps: ChatDeps, input: { token: string; sessionId: string; text: string }): Promise<Result<InboundOutcome>> {
-  const customerId = await customerOfLink(deps, input.token);
-  if (!customerId) return fail(EXPIRED_LINK);
+  const customer = await customerOfLink(deps, input.token);
+  if (!customer) return fail(EXPIRED_LINK);
   const now = deps.clock.now();
-  const link = signChatLink(deps.links, customerId, new Date(now.getTime() + CHAT_LINK_MINUTES * 60_000));
+  const link = signChatLink(deps.links, customer.id, new Date(now.getTime() + CHAT_LINK_MINUTES * 60_000));
   return handleInbound(deps, { channel: 'web', from: { webSessionId: input.sessionId }, text: input.text, link }, 'customer:chat-page');
 }

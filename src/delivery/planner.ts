@@ -76,7 +76,16 @@ export interface PlannerDeps {
   keepDrafts?: boolean;
 }
 
-const variantsOf = (decision: Decision): readonly string[] => (decision.templates[0] ? shippedRenderer().variantsOf(decision.templates[0]) : []);
+// Perf: asked once per planned contact; the shipped templates are loaded once per process, so each
+// template's variant list is looked up once and kept.
+const VARIANTS = new Map<string, readonly string[]>();
+function variantsOf(decision: Decision): readonly string[] {
+  const templateId = decision.templates[0];
+  if (!templateId) return [];
+  let variants = VARIANTS.get(templateId);
+  if (!variants) VARIANTS.set(templateId, (variants = shippedRenderer().variantsOf(templateId)));
+  return variants;
+}
 
 /** The learning policy's "not now": the contact the strategy allowed, recorded as skipped with its reasons. */
 export const WAIT_RULE = 'decisioning.wait';

@@ -129,6 +129,15 @@ interface ChoiceDistribution {
   reasons: Map<string, string[]>;
 }
 
+/** Each arm's share of the draws, and the running total that one uniform number is sampled against. */
+function cumulativeShares(wins: ReadonlyMap<string, number>, total: number): ChoiceDistribution['arms'] {
+  let upTo = 0;
+  return [...wins].map(([arm, count]) => {
+    upTo += count / total;
+    return { arm, upTo, share: count / total };
+  });
+}
+
 /**
  * Thompson sampling picks an arm with probability equal to its chance of drawing the best value, so
  * the planner estimates those chances once per situation (stage, allowed channels, currency, amount
@@ -167,12 +176,7 @@ function distributionFor(
   }
   const atMeans = scoreActions(request((arm) => { const b = posterior(arm); return b.alpha / (b.alpha + b.beta); }), config, { reasons: true });
   if (!atMeans.ok) throw new Error(atMeans.error.message);
-  let upTo = 0;
-  const arms = [...wins].map(([arm, count]) => {
-    upTo += count / total;
-    return { arm, upTo, share: count / total };
-  });
-  return { arms, reasons: new Map(atMeans.ranked.map((r) => [r.action.id, r.reasons])) };
+  return { arms: cumulativeShares(wins, total), reasons: new Map(atMeans.ranked.map((r) => [r.action.id, r.reasons])) };
 }
 
 /**
@@ -193,16 +197,11 @@ function variantDistributionFor(random: { next(): number }, variants: readonly s
     }
     wins.set(best, wins.get(best)! + 1);
   }
-  let upTo = 0;
-  const arms = [...wins].map(([arm, count]) => {
-    upTo += count / total;
-    return { arm, upTo, share: count / total };
-  });
   const reasons = new Map(variants.map((v) => {
     const b = posterior(v);
     return [v, [`wording "${v}": p(pay) ${(b.alpha / (b.alpha + b.beta)).toFixed(3)} from ${Math.round(b.alpha + b.beta)} outcomes and prior`]];
   }));
-  return { arms, reasons };
+  return { arms: cumulativeShares(wins, total), reasons };
 }
 
 const pick = (distribution: ChoiceDistribution, u: number) => distribution.arms.find((a) => u < a.upTo) ?? distribution.arms[distribution.arms.length - 1]!;

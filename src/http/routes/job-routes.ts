@@ -3,7 +3,6 @@ import type { App } from '../../app.js';
 import { conflict } from '../../core/errors.js';
 import type { Role } from '../../db/schema.js';
 import { MODEL_KINDS } from '../../decisioning/training/index.js';
-import { retrainAll } from '../../decisioning/training/retrain-work.js';
 import { listJobs, runningJob, startJob } from '../../jobs/jobs.js';
 import { actorOf } from '../auth.js';
 import { sendDomainError } from '../errors.js';
@@ -33,11 +32,7 @@ export function jobRoutes(app: App): FastifyPluginAsyncTypebox {
         if (busy) return sendDomainError(reply, conflict(`a training run is already going (job ${busy})`, [{ field: '(request)', reason: 'wait for the running job to end' }]));
         const actor = actorOf(request);
         const job = await startJob(app.db, app.clock, { kind: 'training', label: `retrain ${MODEL_KINDS.join(', ')}`, actor, total: MODEL_KINDS.length });
-        const deps = {
-          db: app.db, clock: app.clock, training: app.config.training, m2FromDay: app.config.stages.m2FromDay,
-          logger: app.logger, intervalHours: app.config.training.retrainHours, afterRun: () => app.models.refresh(),
-        };
-        training = retrainAll(deps, actor, job).catch((error: Error) => app.logger.warn({ err: error, jobId: job.id }, 'retraining failed'));
+        training = app.retrain(actor, job).catch((error: Error) => app.logger.warn({ err: error, jobId: job.id }, 'retraining failed'));
         return reply.status(202).send({ jobId: job.id });
       },
     );
