@@ -159,6 +159,33 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
     await shot('jobs');
   });
 
+  it('runs a backtest from the console and shows its progress and figures', async () => {
+    await page.click('nav a[data-view=jobs]');
+    const before = new Set(((await call('GET', '/v1/jobs')).items as Array<{ id: string }>).map((j) => j.id));
+    await page.fill('#backtest-customers', '4000');
+    await page.fill('#backtest-days', '60');
+    await page.fill('#backtest-seed', '11');
+    await page.click('#start-backtest');
+    let started: string | undefined;
+    for (let i = 0; i < 50 && !started; i++) {
+      started = ((await call('GET', '/v1/jobs')).items as Array<{ id: string; kind: string }>).find((j) => j.kind === 'backtest' && !before.has(j.id))?.id;
+      if (!started) await page.waitForTimeout(100);
+    }
+    expect(started, 'a new backtest job').toBeDefined();
+    // Part-way, the page shows a bar that is neither empty nor full.
+    const running = page.locator(`#jobs-table tr[data-job="${started}"][data-status=running] progress`);
+    await running.waitFor({ timeout: 30_000 });
+    const done = page.locator(`#jobs-table tr[data-job="${started}"][data-status=done]`);
+    const value = Number(await running.getAttribute('value').catch(() => '0'));
+    await done.waitFor({ timeout: 180_000 });
+    expect(await done.locator('progress').getAttribute('value')).toBe('120');
+    expect(value).toBeLessThan(120);
+    expect(await done.locator('.backtest-result li[data-policy=ai]').textContent()).toMatch(/recovered \d+\.\d\d%, \d+ contacts/);
+    expect(await done.locator('.backtest-result li[data-policy=baseline]').textContent()).toMatch(/recovered \d+\.\d\d%/);
+    expect(await done.locator('.backtest-comparison').textContent()).toMatch(/recovery ×\d/);
+    await shot('jobs-backtest');
+  });
+
   it('switches to zh-CN labels throughout', async () => {
     await page.click('#locale-switch');
     await page.getByText('仪表盘').waitFor();

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_KINDS } from '../src/decisioning/training/index.js';
 import { startJob } from '../src/jobs/jobs.js';
+import { backtestLabel, backtestSteps, startBacktest } from '../src/simulation/backtest-job.js';
 import { type Harness, startHarness } from './support/harness.js';
 
-/** Long work as the console sees it: retraining started from the API, one at a time, followed to its end. */
+/** Long work as the console sees it: retraining and backtests started from the API, one at a time, followed to their end. */
 describe('jobs and retraining from the console', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -35,11 +36,69 @@ describe('jobs and retraining from the console', () => {
     for (const kind of MODEL_KINDS) expect(job!.detail[kind]).toMatchObject({ refused: expect.stringMatching(/^too little data: /) });
   });
 
+  it('runs a backtest in the background, reporting its days as they pass, and ends with both policies\' figures', async () => {
+    const started = await h.call('POST', '/v1/backtests', { customers: 3000, days: 40, policy: 'ai', seed: 7 });
+    expect(started.status).toBe(202);
+    const seen = new Set<number>();
+    let job: Awaited<ReturnType<typeof jobs>>[number] | undefined;
+    for (let i = 0; i < 1200 && job?.status !== 'done' && job?.status !== 'failed'; i++) {
+      job = (await jobs()).find((j) => j.id === started.body.jobId);
+      if (job?.status === 'running') seen.add(job.done);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(job, JSON.stringify(job?.detail)).toMatchObject({ status: 'done', done: 80, total: 80, actor: expect.stringMatching(/^api_key:/) });
+    // Progress arrived while it ran, not only at the end.
+    expect([...seen].some((done) => done > 0 && done < 80)).toBe(true);
+    const runs = job!.detail.runs as Array<{ policy: string; seed: number; contacts: number; recoveryRate: number; groups?: { control: { contacts: number } } }>;
+    expect(runs.map((r) => r.policy)).toEqual(['ai', 'baseline']);
+    expect(runs.every((r) => r.seed === 7 && r.contacts > 0 && r.recoveryRate > 0)).toBe(true);
+    expect(runs[0]!.groups!.control.contacts).toBeGreaterThan(0);
+    expect(job!.detail.comparison).toMatchObject({ recoveryRatio: expect.any(Number), contactsRatio: expect.any(Number) });
+  });
+
+  it('refuses a bad backtest by field, and records no job for it', async () => {
+    const before = (await jobs()).length;
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ customers: 0, days: 30, policy: 'ai', seed: 1 }, 'customers'],
+      [{ customers: 100_001, days: 30, policy: 'ai', seed: 1 }, 'customers'],
+      [{ customers: 10, days: 1, policy: 'ai', seed: 1 }, 'days'],
+      [{ customers: 10, days: 30, policy: 'random', seed: 1 }, 'policy'],
+      [{ customers: 10, days: 30, policy: 'ai', seed: -1 }, 'seed'],
+    ];
+    for (const [body, field] of cases) {
+      const refused = await h.call('POST', '/v1/backtests', body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.error.details.map((d: { field: string }) => d.field).join(' ')).toContain(field);
+    }
+    expect((await jobs()).length).toBe(before);
+  });
+
+  it('records a backtest stopped by a shutdown as stopped, not as lost', async () => {
+    const input = { customers: 20_000, days: 200, policy: 'ai' as const, seed: 3, compare: true };
+    const job = await startJob(h.app.db, h.app.clock, { kind: 'backtest', label: backtestLabel(input), actor: 'test', total: backtestSteps(input) });
+    const running = startBacktest(input, job);
+    await running.stop();
+    const stopped = (await jobs()).find((j) => j.id === job.id);
+    expect(stopped).toMatchObject({ status: 'failed', detail: { error: 'stopped: the server shut down' } });
+    expect(stopped!.done).toBeLessThan(400);
+  });
+
+  it('refuses a second backtest while one is going', async () => {
+    const running = await startJob(h.app.db, h.app.clock, { kind: 'backtest', label: 'backtest', actor: 'test', total: 2 });
+    const refused = await h.call('POST', '/v1/backtests', { customers: 10, days: 10, policy: 'baseline', seed: 1, compare: false });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain(running.id);
+    await running.finish({});
+  });
+
   it('shows jobs to analysts, starts them for operators only', async () => {
     const key = async (role: string) => (await h.call('POST', '/v1/api-keys', { name: `jobs-${role}`, role })).body.key as string;
     const analyst = await key('analyst');
     expect((await h.call('GET', '/v1/jobs', undefined, analyst)).status).toBe(200);
     expect((await h.call('POST', '/v1/models/retrain', {}, analyst)).status).toBe(403);
+    // A backtest runs on synthetic debtors only: analysts may start one, agents may not.
+    expect((await h.call('POST', '/v1/backtests', { customers: 20, days: 5, policy: 'baseline', seed: 1, compare: false }, analyst)).status).toBe(202);
+    expect((await h.call('POST', '/v1/backtests', { customers: 20, days: 5, policy: 'baseline', seed: 1 }, await key('agent'))).status).toBe(403);
     expect((await h.call('GET', '/v1/jobs', undefined, await key('agent'))).status).toBe(403);
   });
 });

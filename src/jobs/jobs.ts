@@ -3,11 +3,11 @@ import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/database.js';
 
 /**
- * Long work, recorded so the console can show it while it runs: an import's bytes read, a training
- * run's model kinds fitted. Progress is written at most every PROGRESS_MS of wall time (a million-row
- * import reports thousands of times), and always at the end.
+ * Long work, recorded so the console can show it while it runs: an import's bytes read, a backtest's
+ * simulated days, a training run's model kinds fitted. Progress is written at most every PROGRESS_MS
+ * of wall time (a million-row import reports thousands of times), and always at the end.
  */
-export type JobKind = 'import' | 'training';
+export type JobKind = 'import' | 'training' | 'backtest';
 export type JobStatus = 'running' | 'done' | 'failed';
 
 export interface JobView {

@@ -90,8 +90,11 @@ function caseView(profile: DebtorProfile, ledger: Ledger, day: number): CaseView
 
 export type PolicyFactory = (options: Required<SimulationOptions>, debtors: readonly Debtor[], ledgers: readonly Ledger[]) => SimulationPolicy;
 
-/** `makePolicy` replaces the named policy: tests and experiments run their own against the same world. */
-export function runSimulation(input: SimulationOptions, makePolicy: PolicyFactory = createPolicy): SimulationResult {
+/**
+ * `makePolicy` replaces the named policy: tests and experiments run their own against the same world.
+ * `onDay` hears of each simulated day as it ends (the console's backtest progress).
+ */
+export function runSimulation(input: SimulationOptions, makePolicy: PolicyFactory = createPolicy, onDay?: (day: number) => void): SimulationResult {
   const began = performance.now();
   const options: Required<SimulationOptions> = { start: DEFAULT_START, ...input };
   const debtors = generatePopulation({ customers: options.customers, seed: options.seed, dueWithinDays: dueWithinDays(options.days) });
@@ -149,6 +152,7 @@ export function runSimulation(input: SimulationOptions, makePolicy: PolicyFactor
     }
     policy.endOfDay?.(day);
     recoveredByDay.push(totals.amountRecoveredMinor);
+    onDay?.(day);
   }
   const decisions = policy instanceof AiPolicy ? { ...policy.stats } : undefined;
   return { options, totals, recoveredByDay, ...(groups ? { groups } : {}), ...(decisions ? { decisions } : {}), seconds: (performance.now() - began) / 1000 };

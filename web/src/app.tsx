@@ -99,6 +99,6 @@ function Views(props: { session: Session; path: string }) {
     case 'inbox':
       return <AgentInboxView />;
     case 'jobs':
-      return <JobsView canStart={props.session.role === 'admin' || props.session.role === 'operator'} />;
+      return <JobsView canRetrain={props.session.role === 'admin' || props.session.role === 'operator'} canBacktest={props.session.role === 'admin' || props.session.role === 'operator' || props.session.role === 'analyst'} />;
   }
 }

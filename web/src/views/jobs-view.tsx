@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useT } from '../i18n.js';
 import { useLoad } from '../use-load.js';
+import { BacktestForm } from './backtest-form.js';
+import { JobResult } from './job-result.js';
 
 interface Job {
   id: string;
@@ -18,8 +20,8 @@ interface Job {
 // While something runs the list refreshes this often; when all is quiet, it does not poll.
 const RUNNING_POLL_MS = 1000;
 
-/** Imports and training runs with their progress, from whichever process does them; retraining can be started here. */
-export function JobsView({ canStart }: { canStart: boolean }) {
+/** Imports, backtests and training runs with their progress, from whichever process does them; retraining and backtests start here. */
+export function JobsView({ canRetrain, canBacktest }: { canRetrain: boolean; canBacktest: boolean }) {
   const t = useT();
   const jobs = useLoad(() => api<{ items: Job[] }>('/v1/jobs'), []);
   const [error, setError] = useState<string>();
@@ -42,7 +44,8 @@ export function JobsView({ canStart }: { canStart: boolean }) {
 
   return (
     <section id="jobs-view" className="card">
-      {canStart && <div className="toolbar"><button id="retrain" onClick={retrain} disabled={running}>{t('jobs.retrain')}</button></div>}
+      {canRetrain && <div className="toolbar"><button id="retrain" onClick={retrain} disabled={running}>{t('jobs.retrain')}</button></div>}
+      {canBacktest && <BacktestForm busy={jobs.data?.items.some((j) => j.kind === 'backtest' && j.status === 'running') ?? false} onStarted={jobs.reload} />}
       {error && <p className="error">{error}</p>}
       {jobs.error && <p className="error">{jobs.error.message}</p>}
       {jobs.data?.items.length === 0 && <p className="muted">{t('jobs.empty')}</p>}
@@ -62,7 +65,7 @@ export function JobsView({ canStart }: { canStart: boolean }) {
                 <td className="job-status">{job.status}</td>
                 <td>{job.startedAt.replace('T', ' ').slice(0, 19)}</td>
                 <td>{job.actor}</td>
-                <td className="job-detail"><code>{Object.keys(job.detail).length > 0 ? JSON.stringify(job.detail) : ''}</code></td>
+                <td className="job-detail"><JobResult kind={job.kind} detail={job.detail} /></td>
               </tr>
             ))}
           </tbody>
