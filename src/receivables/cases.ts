@@ -58,11 +58,12 @@ export async function refreshCases(trx: Db, now: Date, stages: StageConfig, cust
 export async function raiseCases(trx: Db, now: Date, stages: StageConfig, arrivals: Map<string, { firstDue: Date; anyWrittenOff: boolean }>): Promise<CaseRefresh> {
   if (arrivals.size === 0) return { opened: 0, changed: 0, closed: 0 };
   const ids: string[] = [];
-  const dues: Date[] = [];
+  // As text: node-postgres formats each Date of an array parameter slowly, in the local zone.
+  const dues: string[] = [];
   const writtenOff: boolean[] = [];
   for (const [id, arrival] of arrivals) {
     ids.push(id);
-    dues.push(arrival.firstDue);
+    dues.push(arrival.firstDue.toISOString());
     writtenOff.push(arrival.anyWrittenOff);
   }
   const wanted = sql`
