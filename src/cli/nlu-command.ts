@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_INTENT_MODEL_OPTIONS, evaluateIntentModel, type NluEvalReport, readLabelledCsv, SHIPPED_MODEL_OPTIONS } from '../conversation/nlu/index.js';
+import { DEFAULT_INTENT_MODEL_OPTIONS, evaluateIntentModel, type IntentModelOptions, type NluEvalReport, readLabelledCsv, SHIPPED_MODEL_OPTIONS } from '../conversation/nlu/index.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = 'usage: recoup nlu eval --train FILE --test FILE [--text-col C --label-col C] [--json]';
@@ -35,9 +35,11 @@ function parseNluArgs(args: string[]): NluEvalArgs {
   return { train: values.train, test: values.test, textColumn: values['text-col'] ?? 'text', labelColumn: values['label-col'], json: values.json };
 }
 
-function describe(report: NluEvalReport, args: NluEvalArgs, outOfScope: boolean): string {
+function describe(report: NluEvalReport, args: NluEvalArgs, model: IntentModelOptions): string {
+  const network = model.mlp ? `, its probabilities averaged with a ${model.mlp.hidden}-unit one-hidden-layer network's` : '';
+  const fallback = model.fallback ? ', out_of_scope under the confidence threshold' : '';
   return [
-    `intent classifier: TF-IDF word 1-3-grams and character n-grams, a Crammer-Singer multiclass linear SVM${outOfScope ? ', out_of_scope under the confidence threshold' : ''}`,
+    `intent classifier: TF-IDF word 1-3-grams and character n-grams, a Crammer-Singer multiclass linear SVM${network}${fallback}`,
     `train: ${args.train}: ${report.trainRows} rows; test: ${args.test}: ${report.testRows} rows; ${Object.keys(report.perLabel).length} labels`,
     `accuracy ${report.accuracy.toFixed(4)}   macro-F1 ${report.macroF1.toFixed(4)}   train ${report.trainSeconds.toFixed(2)} s   p99 latency ${report.p99Ms.toFixed(3)} ms (CPU ${report.p99CpuMs.toFixed(3)} ms)`,
   ].join('\n');
@@ -52,8 +54,9 @@ export async function runNlu(args: string[]): Promise<number> {
   if (!test.ok) throw new UsageError(test.reason);
   // A corpus with an out_of_scope class is evaluated as the assistant runs it: with the threshold.
   const outOfScope = train.examples.some((e) => e.label === 'out_of_scope');
-  const report = evaluateIntentModel(train.examples, test.examples, outOfScope ? SHIPPED_MODEL_OPTIONS : DEFAULT_INTENT_MODEL_OPTIONS);
-  process.stdout.write(`${describe(report, options, outOfScope)}\n`);
+  const model = outOfScope ? SHIPPED_MODEL_OPTIONS : DEFAULT_INTENT_MODEL_OPTIONS;
+  const report = evaluateIntentModel(train.examples, test.examples, model);
+  process.stdout.write(`${describe(report, options, model)}\n`);
   if (options.json) {
     const { accuracy, macroF1, trainSeconds, p99Ms, p99CpuMs, perLabel, trainRows, testRows } = report;
     process.stdout.write(`${JSON.stringify({ accuracy, macroF1, trainSeconds, p99Ms, p99CpuMs, perLabel, trainRows, testRows })}\n`);

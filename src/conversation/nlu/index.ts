@@ -27,6 +27,8 @@ export const OUT_OF_SCOPE_THRESHOLD = 0.3;
 
 export const SHIPPED_MODEL_OPTIONS: IntentModelOptions = {
   ...DEFAULT_INTENT_MODEL_OPTIONS,
+  // The shipped corpus is under DEFAULT_MLP_OPTIONS.minExamplesPerLabel, so this trains the SVM alone,
+  // for which the threshold and temperature were chosen.
   fallback: { label: 'out_of_scope', threshold: OUT_OF_SCOPE_THRESHOLD },
 };
 

@@ -48,6 +48,22 @@ describe('IntentModel', () => {
     expect(ovr.predict('还款链接发我').label).toBe('pay');
   });
 
+  it('averages the SVM with the network when there are enough examples per label, and is the SVM alone without it', () => {
+    const mlp = DEFAULT_INTENT_MODEL_OPTIONS.mlp!;
+    expect(mlp).toBeDefined();
+    const withNetwork = IntentModel.train(examples, { ...DEFAULT_INTENT_MODEL_OPTIONS, mlp: { ...mlp, minExamplesPerLabel: 1 } });
+    const svmOnly = IntentModel.train(examples, { ...DEFAULT_INTENT_MODEL_OPTIONS, mlp: undefined });
+    const blended = [...withNetwork.probabilities('balance please')];
+    const alone = [...svmOnly.probabilities('balance please')];
+    expect(blended).not.toEqual(alone);
+    expect(blended.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    const noShare = IntentModel.train(examples, { ...DEFAULT_INTENT_MODEL_OPTIONS, mlp: { ...mlp, minExamplesPerLabel: 1, weight: 0 } });
+    expect([...noShare.probabilities('balance please')]).toEqual(alone);
+    // This corpus has a handful of examples per label, far under the default minimum: no network.
+    expect(examples.length).toBeLessThan(mlp.minExamplesPerLabel * new Set(examples.map((e) => e.label)).size);
+    expect([...model.probabilities('balance please')]).toEqual(alone);
+  });
+
   it('refuses to train on nothing', () => {
     expect(() => IntentModel.train([])).toThrow(/no examples/);
   });
