@@ -87,6 +87,16 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
       await page.locator(`#policy-comparison tr[data-group=${group}]`).waitFor();
       expect(Number(await page.locator(`#policy-comparison tr[data-group=${group}] td:nth-child(2)`).textContent()), group).toBeGreaterThan(0);
     }
+    // Off-policy evaluation: the page shows what the API estimates for the same range.
+    const range = `from=${await page.inputValue('#kpi-from')}&to=${await page.inputValue('#kpi-to')}`;
+    const ope = await call('GET', `/v1/analytics/off-policy?${range}`);
+    await page.locator('#off-policy tr[data-row=policy]').waitFor();
+    expect(Number(await page.locator('#off-policy tr[data-row=policy] td:nth-child(4)').textContent())).toBe(ope.policy.decisions);
+    for (const candidate of ope.candidates as Array<{ name: string; doublyRobust: { value: number } }>) {
+      expect(await page.locator(`#off-policy tr[data-row=${candidate.name}] td:nth-child(2)`).textContent()).toMatch(new RegExp(`^${(candidate.doublyRobust.value * 100).toFixed(1)}% \\(`));
+    }
+    // Too early in the demo for scored outcomes: the panel says why there is no estimate.
+    if (ope.candidates.length === 0) expect(await page.locator('#off-policy-note').textContent()).toMatch(/observed outcome/);
     await shot('dashboard');
     await page.selectOption('#kpi-group-by', 'channel');
     await page.locator('#chart-volume text', { hasText: 'sms' }).first().waitFor();

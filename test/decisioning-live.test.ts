@@ -97,7 +97,7 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     const propensities = new Map<string, Set<number>>();
     for (let i = 0; i < 4000; i++) {
       const choice = run.choose(`customer-${i}`, allowed, context(), '2026-03-01');
-      const record = choice.record as { group?: string; arm: string; propensity: number };
+      const record = choice.record as { group?: string; arm: string; propensity: number; baseline?: string };
       if (record.group === 'control') {
         counts.control += 1;
         // The baseline: the first allowed channel in escalation order, chosen for certain.
@@ -108,6 +108,8 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
       const arm = choice.kind === 'wait' ? 'wait' : choice.decision.channel;
       counts[arm as 'sms' | 'email' | 'wait'] += 1;
       expect(record.arm).toBe(`m1:${arm}`);
+      // What the fixed schedule would have done, for off-policy evaluation of it.
+      expect(record.baseline).toBe('email');
       propensities.set(arm, (propensities.get(arm) ?? new Set()).add(record.propensity));
     }
     expect(counts.control).toBeGreaterThan(4000 * 0.05 - 3 * Math.sqrt(4000 * 0.05 * 0.95));

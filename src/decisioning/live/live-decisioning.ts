@@ -246,7 +246,9 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
           const picked = pick(distribution, uniformFor(settings.experiment, customerId, day));
           const arm = armKey(stage, picked.arm);
           const record: Record<string, unknown> = {
-            mode: 'ai', group: 'policy', arm, propensity: Number(picked.share.toFixed(4)),
+            // `baseline` is what the fixed schedule would have done here: off-policy evaluation asks
+            // how that schedule would have fared on the policy group's own decisions (off-policy-report.ts).
+            mode: 'ai', group: 'policy', arm, propensity: Number(picked.share.toFixed(4)), baseline: baseline.channel,
             reasons: [...(distribution.reasons.get(picked.arm) ?? []).slice(0, 3), `chosen in ${(picked.share * 100).toFixed(0)}% of posterior draws`],
           };
           if (picked.arm === WAIT_ARM) return { kind: 'wait', record };

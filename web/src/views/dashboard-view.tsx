@@ -3,6 +3,7 @@ import { api, query } from '../api.js';
 import { Chart } from '../components/chart.js';
 import { type MessageKey, useT } from '../i18n.js';
 import { useLoad } from '../use-load.js';
+import { OffPolicyPanel } from './off-policy-panel.js';
 
 const GROUP_BYS = ['day', 'channel', 'stage', 'segment', 'template', 'decisioning'] as const;
 
@@ -75,6 +76,7 @@ export function DashboardView() {
       {data?.rolledUpAt && <p className="muted" id="kpi-as-of">{t('dash.asOf')} {data.rolledUpAt.replace('T', ' ').slice(0, 16)} UTC</p>}
       {data && <Charts report={data} />}
       {byDecisioning && <PolicyComparison report={byDecisioning} />}
+      {from && to && <OffPolicyPanel from={from} to={to} />}
     </section>
   );
 }
