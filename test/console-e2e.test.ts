@@ -149,17 +149,23 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
     await page.locator('#conversation-state', { hasText: 'bot' }).waitFor();
   });
 
+  /** The id of the job of `kind` that `start` began: one that was not in the list before. */
+  async function jobStartedBy(kind: string, start: () => Promise<void>): Promise<string> {
+    const before = new Set(((await call('GET', '/v1/jobs')).items as Array<{ id: string }>).map((j) => j.id));
+    await start();
+    let started: string | undefined;
+    for (let i = 0; i < 50 && !started; i++) {
+      started = ((await call('GET', '/v1/jobs')).items as Array<{ id: string; kind: string }>).find((j) => j.kind === kind && !before.has(j.id))?.id;
+      if (!started) await page.waitForTimeout(100);
+    }
+    expect(started, `a new ${kind} job`).toBeDefined();
+    return started!;
+  }
+
   it('starts retraining from the console and follows its progress to the end', async () => {
     await page.click('nav a[data-view=jobs]');
     // The run started here, not the scheduled retraining the demo's clock advances may have run before.
-    const before = new Set(((await call('GET', '/v1/jobs')).items as Array<{ id: string }>).map((j) => j.id));
-    await page.click('#retrain');
-    let started: string | undefined;
-    for (let i = 0; i < 50 && !started; i++) {
-      started = ((await call('GET', '/v1/jobs')).items as Array<{ id: string; kind: string }>).find((j) => j.kind === 'training' && !before.has(j.id))?.id;
-      if (!started) await page.waitForTimeout(100);
-    }
-    expect(started, 'a new training job').toBeDefined();
+    const started = await jobStartedBy('training', () => page.click('#retrain'));
     // Every model kind is one step: the bar is full when the job is done, whatever each kind's result.
     const row = page.locator(`#jobs-table tr[data-job="${started}"][data-status=done]`);
     await row.waitFor({ timeout: 120_000 });
@@ -171,17 +177,10 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
 
   it('runs a backtest from the console and shows its progress and figures', async () => {
     await page.click('nav a[data-view=jobs]');
-    const before = new Set(((await call('GET', '/v1/jobs')).items as Array<{ id: string }>).map((j) => j.id));
     await page.fill('#backtest-customers', '4000');
     await page.fill('#backtest-days', '60');
     await page.fill('#backtest-seed', '11');
-    await page.click('#start-backtest');
-    let started: string | undefined;
-    for (let i = 0; i < 50 && !started; i++) {
-      started = ((await call('GET', '/v1/jobs')).items as Array<{ id: string; kind: string }>).find((j) => j.kind === 'backtest' && !before.has(j.id))?.id;
-      if (!started) await page.waitForTimeout(100);
-    }
-    expect(started, 'a new backtest job').toBeDefined();
+    const started = await jobStartedBy('backtest', () => page.click('#start-backtest'));
     // Part-way, the page shows a bar that is neither empty nor full.
     const running = page.locator(`#jobs-table tr[data-job="${started}"][data-status=running] progress`);
     await running.waitFor({ timeout: 30_000 });

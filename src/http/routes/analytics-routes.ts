@@ -11,6 +11,12 @@ import { sendDomainError } from '../errors.js';
 // Aggregates only, no personal data: those who run, watch or check the collections.
 const KPI_READERS: readonly Role[] = ['admin', 'operator', 'analyst', 'auditor'];
 
+// The date range both reports take (see analytics/kpi-window.ts).
+const RANGE = {
+  from: Type.Optional(Type.String({ maxLength: 40, description: 'Start (inclusive), ISO 8601; a bare date is its whole UTC day. Default: 30 days before `to`' })),
+  to: Type.Optional(Type.String({ maxLength: 40, description: 'End (exclusive), ISO 8601; a bare date includes that day. Default: now' })),
+};
+
 export function analyticsRoutes(app: App): FastifyPluginAsyncTypebox {
   return async (server) => {
     server.get(
@@ -20,11 +26,7 @@ export function analyticsRoutes(app: App): FastifyPluginAsyncTypebox {
           tags: ['analytics'],
           summary: 'Collection KPIs for [from, to): contact outcomes by group, recovery, roll rates, promises, handoffs',
           querystring: Type.Object(
-            {
-              from: Type.Optional(Type.String({ maxLength: 40, description: 'Start (inclusive), ISO 8601; a bare date is its whole UTC day. Default: 30 days before `to`' })),
-              to: Type.Optional(Type.String({ maxLength: 40, description: 'End (exclusive), ISO 8601; a bare date includes that day. Default: now' })),
-              groupBy: Type.Optional(Type.Enum([...GROUP_BYS], { description: 'How contact outcomes are split; default day' })),
-            },
+            { ...RANGE, groupBy: Type.Optional(Type.Enum([...GROUP_BYS], { description: 'How contact outcomes are split; default day' })) },
             { additionalProperties: false },
           ),
         },
@@ -42,13 +44,7 @@ export function analyticsRoutes(app: App): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['analytics'],
           summary: 'Off-policy estimates (IPS, self-normalised IPS, doubly robust) of the baseline schedule and of waiting, from the learning policy\'s logged decisions in [from, to), beside what the policy and its control group observed',
-          querystring: Type.Object(
-            {
-              from: Type.Optional(Type.String({ maxLength: 40, description: 'Start (inclusive) of the decision time, ISO 8601; default 30 days before `to`' })),
-              to: Type.Optional(Type.String({ maxLength: 40, description: 'End (exclusive), ISO 8601; default now' })),
-            },
-            { additionalProperties: false },
-          ),
+          querystring: Type.Object(RANGE, { additionalProperties: false }),
         },
         config: { roles: KPI_READERS },
       },
