@@ -62,7 +62,7 @@ describe('the language-model writer', () => {
     expect(written.source).toBe('model');
     expect(written.content.text).toBe(`【Recoup】【AI生成】${rewrite} 回复TD退订`);
     expect(written.content.aiGenerated).toBe(true);
-    expect(written.content.rendering).toMatchObject({ templateId: 'reminder-sms', version: 1, variant: 'neutral', smsEncoding: 'UCS-2' });
+    expect(written.content.rendering).toMatchObject({ templateId: 'reminder-sms', version: 2, variant: 'neutral', smsEncoding: 'UCS-2' });
     // What the endpoint was asked: the model, the key, the template's text, and the facts to keep verbatim.
     expect(requests).toHaveLength(1);
     const sent = requests[0]!;
