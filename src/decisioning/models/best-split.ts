@@ -114,11 +114,12 @@ function scanCategorical(scan: Scan, hist: Float64Array, f: number, bins: number
   }
 }
 
-/** The split of a node with the highest gain over all features, or undefined when none pays. */
-export function findBestSplit(hist: Float64Array, features: FeatureBins[], total: Sums, params: SplitParams): SplitCandidate | undefined {
+/** The split of a node with the highest gain over the active features (all when unset), or undefined when none pays. */
+export function findBestSplit(hist: Float64Array, features: FeatureBins[], total: Sums, params: SplitParams, active?: Uint8Array): SplitCandidate | undefined {
   if (total.n < 2 * params.minSamplesLeaf) return undefined;
   const scan: Scan = { best: undefined, parentScore: score(total.g, total.h, params.l2), total, params };
   for (let f = 0; f < features.length; f++) {
+    if (active && !active[f]) continue;
     const feature = features[f]!;
     const bins = Math.min(valueBinCount(feature), BINS_PER_FEATURE - 1);
     if (feature.kind === 'numeric') scanNumeric(scan, hist, f, bins);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { makeData, range } from '../../../test/support/model-data.js';
 import { rocAuc } from './auc.js';
-import { type GbmOptions, fitGbm, predictGbm } from './gbm.js';
+import { type GbmOptions, bagSeed, fitGbm, predictGbm, predictGbmRaw } from './gbm.js';
 import { gbmFromJson, gbmToJson } from './model-json.js';
 import type { TreeNode } from './tree.js';
 
-// One tree, full step, no held-out rows: what the tree learns is visible in its nodes.
-const ONE_TREE: Partial<GbmOptions> = { maxIterations: 1, learningRate: 1, maxLeaves: 2, minSamplesLeaf: 1, l2: 0, validationFraction: 0 };
+// One tree, full step, no held-out rows, every feature, one bag: what the tree learns is visible in its nodes.
+const PLAIN: Partial<GbmOptions> = { colsample: 1, bags: 1 };
+const ONE_TREE: Partial<GbmOptions> = { ...PLAIN, maxIterations: 1, learningRate: 1, maxLeaves: 2, minSamplesLeaf: 1, l2: 0, validationFraction: 0 };
 
 function fitted(data: Parameters<typeof fitGbm>[0], options: Partial<GbmOptions>) {
   const fit = fitGbm(data, options);
@@ -41,7 +42,7 @@ describe('fitGbm on known small cases', () => {
     const cells = [[0, 0, 0, 30], [0, 1, 1, 20], [1, 0, 1, 25], [1, 1, 0, 25]] as const;
     const rows = cells.flatMap(([a, b, y, n]) => Array.from({ length: n }, () => [a, b, y] as const));
     const data = makeData({ a: rows.map((r) => r[0]), b: rows.map((r) => r[1]) }, rows.map((r) => r[2]));
-    const common: Partial<GbmOptions> = { maxIterations: 30, learningRate: 0.5, minSamplesLeaf: 5, validationFraction: 0 };
+    const common: Partial<GbmOptions> = { ...PLAIN, maxIterations: 30, learningRate: 0.5, minSamplesLeaf: 5, validationFraction: 0 };
     const stumps = fitted(data, { ...common, maxDepth: 1 });
     const deep = fitted(data, { ...common, maxDepth: 2, maxLeaves: 4 });
     expect(rocAuc(predicted(stumps.model, data), data.target)).toBeLessThan(0.75);
@@ -119,6 +120,48 @@ describe('GBM predictions and storage', () => {
   });
 });
 
+const splitFeatures = (nodes: TreeNode[]) => new Set(nodes.flatMap((node) => ('value' in node ? [] : [node.feature])));
+
+describe('GBM column subsampling and bagging', () => {
+  // Four features that all matter, so a tree free to choose uses several of them.
+  const n = 600;
+  const cols = [0, 1, 2, 3].map((f) => range(n).map((i) => ((i + 1) * (7 + 6 * f)) % 97));
+  const y = range(n).map((i) => (cols.reduce((sum, c) => sum + c[i]!, 0) + ((i * 13) % 41) > 214 ? 1 : 0));
+  const data = makeData({ a: cols[0]!, b: cols[1]!, c: cols[2]!, d: cols[3]! }, y);
+  const deep: Partial<GbmOptions> = { bags: 1, maxIterations: 20, maxLeaves: 8, minSamplesLeaf: 5, validationFraction: 0 };
+
+  it('lets each tree split only on its own draw of round(colsample * features) features, redrawn per tree', () => {
+    const all = fitted(data, { ...deep, colsample: 1 }).model.trees.map(splitFeatures);
+    expect(all.some((used) => used.size > 2)).toBe(true);
+    const half = fitted(data, { ...deep, colsample: 0.5 }).model.trees.map(splitFeatures);
+    expect(half.every((used) => used.size <= 2)).toBe(true);
+    expect(new Set(half.flatMap((used) => [...used])).size).toBe(4);
+  });
+
+  it('falls back to every feature when the drawn ones cannot split, instead of stopping early', () => {
+    const x = range(200);
+    const flat = makeData({ x, same: x.map(() => 1) }, x.map((v) => ((v * 7) % 10 < 4 ? 1 : 0)));
+    const { model } = fitted(flat, { ...PLAIN, colsample: 0.5, maxIterations: 25, minSamplesLeaf: 5, validationFraction: 0 });
+    expect(model.trees).toHaveLength(25);
+  });
+
+  it('averages the log-odds of one model per bag, each with its own seed and so its own validation slice', () => {
+    const options: Partial<GbmOptions> = { colsample: 0.75, maxIterations: 200, validationFraction: 0.2, seed: 5 };
+    const bagged = fitted(data, { ...options, bags: 3 });
+    const members = [0, 1, 2].map((b) => fitted(data, { ...options, bags: 1, seed: bagSeed(5, b) }));
+    expect(bagged.iterations).toBe(members.reduce((sum, m) => sum + m.iterations, 0));
+    const raw = (model: typeof bagged.model) => {
+      const r = predictGbmRaw(model, data);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const memberRaw = members.map((m) => raw(m.model));
+    expect(memberRaw[0]).not.toEqual(memberRaw[1]);
+    raw(bagged.model).forEach((z, i) => expect(z).toBeCloseTo((memberRaw[0]![i]! + memberRaw[1]![i]! + memberRaw[2]![i]!) / 3, 10));
+    expect(bagged.validationLoss).toBeCloseTo(members.reduce((sum, m) => sum + m.validationLoss!, 0) / 3, 12);
+  });
+});
+
 describe('GBM bad input', () => {
   it('refuses a single class, saying so', () => {
     const fit = fitGbm(makeData({ x: range(100) }, range(100).map(() => 0)));
@@ -139,6 +182,8 @@ describe('GBM bad input', () => {
     expect(!a.ok && a.error.details[0]).toEqual({ field: 'target', reason: 'has 50 values for 100 rows' });
     const b = fitGbm(data, { learningRate: 0 });
     expect(!b.ok && b.error.details[0]?.field).toBe('learningRate');
+    const c = fitGbm(data, { colsample: 0, bags: 1.5 });
+    expect(!c.ok && c.error.details.map((d) => d.field)).toEqual(['colsample', 'bags']);
   });
 
   it('names missing columns and columns of the wrong type at prediction', () => {

@@ -24,6 +24,7 @@ export type HistogramPool = ReturnType<typeof createHistogramPool>;
 /**
  * Sums gradient, hessian and count per bin per feature over rows[start..end). The node's gradients
  * are gathered once into contiguous buffers so that the per-feature passes read memory in order.
+ * Features with `active[f] === 0` are skipped.
  */
 export function buildHistogram(
   hist: Float64Array,
@@ -34,6 +35,7 @@ export function buildHistogram(
   grad: Float64Array,
   hess: Float64Array,
   scratch: { g: Float64Array; h: Float64Array },
+  active?: Uint8Array,
 ): void {
   hist.fill(0);
   const n = end - start;
@@ -45,6 +47,9 @@ export function buildHistogram(
     h[i] = hess[r]!;
   }
   for (let f = 0; f < columns.length; f++) {
+    // A feature the tree may not split on needs no histogram: its bins stay zero here and in every
+    // histogram derived from this one by subtraction, since one tree uses one set throughout.
+    if (active && !active[f]) continue;
     const column = columns[f]!;
     const base = f * FEATURE_STRIDE;
     for (let i = 0; i < n; i++) {

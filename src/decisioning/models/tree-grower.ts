@@ -18,6 +18,8 @@ export interface GrowContext {
   /** Row indices, permuted in place so that every leaf owns one contiguous range. */
   rows: Uint32Array;
   scratch: { g: Float64Array; h: Float64Array; rows: Uint32Array };
+  /** Features the current tree may split on (column subsampling); undefined: all of them. */
+  active: Uint8Array | undefined;
 }
 
 export function createGrowContext(columns: Uint8Array[], features: FeatureBins[], pool: HistogramPool, rowCount: number): GrowContext {
@@ -27,6 +29,7 @@ export function createGrowContext(columns: Uint8Array[], features: FeatureBins[]
     pool,
     rows: new Uint32Array(rowCount),
     scratch: { g: new Float64Array(rowCount), h: new Float64Array(rowCount), rows: new Uint32Array(rowCount) },
+    active: undefined,
   };
 }
 
@@ -86,10 +89,10 @@ function splitLeaf(ctx: GrowContext, nodes: TreeNode[], leaf: OpenLeaf, grad: Fl
   const right: OpenLeaf = { node: leftId + 1, start: middle, end: leaf.end, depth, sums: split.right, hist: leaf.hist, split: undefined };
   const [small, large] = middle - leaf.start <= leaf.end - middle ? [left, right] : [right, left];
   small.hist = ctx.pool.take();
-  buildHistogram(small.hist, ctx.columns, ctx.rows, small.start, small.end, grad, hess, ctx.scratch);
+  buildHistogram(small.hist, ctx.columns, ctx.rows, small.start, small.end, grad, hess, ctx.scratch, ctx.active);
   subtractHistogram(large.hist, small.hist);
   for (const child of [left, right]) {
-    if (canSplit(params, depth)) child.split = findBestSplit(child.hist, ctx.features, child.sums, params);
+    if (canSplit(params, depth)) child.split = findBestSplit(child.hist, ctx.features, child.sums, params, ctx.active);
   }
   return [left, right];
 }
@@ -103,12 +106,13 @@ export interface GrownTree {
 /**
  * Grows one tree best-first (the leaf with the highest gain splits next, as LightGBM and
  * scikit-learn's HistGradientBoosting do) until `maxLeaves` or no split pays. Leaf values are
- * Newton steps, -G / (H + l2), shrunk by the learning rate.
+ * Newton steps, -G / (H + l2), shrunk by the learning rate. Only the features in `ctx.active` (all
+ * when unset) get histograms and split candidates.
  */
 export function growTree(ctx: GrowContext, rowCount: number, grad: Float64Array, hess: Float64Array, params: GrowParams): GrownTree {
   for (let i = 0; i < rowCount; i++) ctx.rows[i] = i;
   const rootHist = ctx.pool.take();
-  buildHistogram(rootHist, ctx.columns, ctx.rows, 0, rowCount, grad, hess, ctx.scratch);
+  buildHistogram(rootHist, ctx.columns, ctx.rows, 0, rowCount, grad, hess, ctx.scratch, ctx.active);
   const sums: Sums = { g: 0, h: 0, n: rowCount };
   for (let i = 0; i < rowCount; i++) {
     sums.g += grad[i]!;
@@ -116,7 +120,7 @@ export function growTree(ctx: GrowContext, rowCount: number, grad: Float64Array,
   }
   const nodes: TreeNode[] = [{ value: 0 }];
   const root: OpenLeaf = { node: 0, start: 0, end: rowCount, depth: 0, sums, hist: rootHist, split: undefined };
-  if (canSplit(params, 0)) root.split = findBestSplit(rootHist, ctx.features, sums, params);
+  if (canSplit(params, 0)) root.split = findBestSplit(rootHist, ctx.features, sums, params, ctx.active);
   const open: OpenLeaf[] = [root];
   while (open.length < params.maxLeaves) {
     const at = bestOpenLeaf(open);
