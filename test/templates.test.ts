@@ -99,15 +99,21 @@ describe('channels', () => {
     expect(mail.unsubscribeUrl).toBe('https://recoup.example.com/v1/unsubscribe?token=a.b');
   });
 
-  it('voice: TwiML whose Gather posts to the voice menu, with the 1/2/0 menu, slower for those who need it', () => {
+  it('voice: the call opens with who-answered only; the reminder and its 1/2/0 menu come after, slower for those who need it', () => {
     const call = render('voice', 'zh-CN', { slowSpeech: false });
-    expect(call.twiml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Gather numDigits="1" action="\/v1\/voice\/menu"><Say language="zh-CN">/);
+    // Whoever answers hears a name and a question, never the debt: no amount, no date, no menu.
+    expect(call.twiml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Gather numDigits="1" action="\/v1\/voice\/menu\?check=1" actionOnEmptyResult="true"><Say language="zh-CN">您好，这里是Recoup，有一条消息要转达给/);
+    expect(call.twiml).not.toMatch(/¥|\d月|按0/);
+    expect(call.disclosureTwiml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Gather numDigits="1" action="\/v1\/voice\/menu"><Say language="zh-CN">/);
+    expect(call.disclosureTwiml).toContain('查询账单请按1，了解分期请按2，人工服务请按0。');
     expect(call.text).toContain('查询账单请按1，了解分期请按2，人工服务请按0。');
     expect(call.twiml).not.toContain('prosody');
     const slow = render('voice', 'en', { slowSpeech: true, name: 'A & B' });
-    expect(slow.twiml).toContain('<Say language="en-US"><prosody rate="slow">');
-    expect(slow.twiml).toContain('A &#38; B');
+    expect(slow.twiml).toContain('<Say language="en-US"><prosody rate="slow">Hello, this is Recoup with a message for A &#38; B. If you are A &#38; B, please press 1.');
+    expect(slow.disclosureTwiml).toContain('<Say language="en-US"><prosody rate="slow">');
     expect(slow.text).toContain('Press 1 for your bill, 2 for instalment options, or 0 for an agent.');
+    // No name on file: the question is for the account holder.
+    expect(render('voice', 'en', { name: null }).twiml).toContain('a message for the account holder. If you are the account holder, please press 1.');
   });
 
   it('push: title and body within their limits, even with a very long name', () => {

@@ -7,6 +7,9 @@ import { recordingProvider } from './support/recording-provider.js';
 
 const TWILIO_TOKEN = 'voice-auth-token';
 const AGENT = '+14155550111';
+// What the layout renders (src/messaging/channel-layouts.ts): a question first, the reminder after.
+const QUESTION = '<?xml version="1.0" encoding="UTF-8"?><Response><Gather numDigits="1" action="/v1/voice/menu?check=1" actionOnEmptyResult="true"><Say language="en-US">Hello, this is Recoup with a message for Ann. If you are Ann, please press 1. If not, please press 2.</Say></Gather></Response>';
+const DISCLOSURE = '<?xml version="1.0" encoding="UTF-8"?><Response><Gather numDigits="1" action="/v1/voice/menu"><Say language="en-US">Your payment of $1,500.00 was due on 20 March 2026. Press 1 for your bill, 2 for instalment options, or 0 for an agent.</Say></Gather></Response>';
 const providers = { voice: { provider: 'twilio', accountSid: 'AC123', authToken: TWILIO_TOKEN, from: '+14155550000' } };
 
 describe.each(DATABASE_KINDS)('voice DTMF menu on %s', (kind) => {
@@ -28,13 +31,13 @@ describe.each(DATABASE_KINDS)('voice DTMF menu on %s', (kind) => {
   const actionOf = (twiml: string) => /<Gather [^>]*action="([^"]+)"/.exec(twiml)![1]!.replaceAll('&#38;', '&');
 
   /** A customer with one partly paid bill, called once: the call's sid is what Twilio will post back. */
-  async function calledCustomer(key: string, locale: string, timezone: string, currency: string, phone: string): Promise<void> {
+  async function calledCustomer(key: string, locale: string, timezone: string, currency: string, phone: string, content: Record<string, unknown> = { text: 'call' }): Promise<void> {
     const customer = await h.call('POST', '/v1/customers', { externalId: key, locale, timezone, identities: { phone }, consents: { voice: true } });
     expect(customer.status).toBeLessThan(300);
     expect((await h.call('POST', '/v1/receivables', { externalId: `${key}-bill`, customerExternalId: key, kind: 'bill', amount: '1500.00', currency, dueAt: '2026-03-21T04:00:00Z' })).status).toBeLessThan(300);
     expect((await h.call('POST', '/v1/payments', { externalId: `${key}-pay`, receivableExternalId: `${key}-bill`, amount: '265.44', paidAt: h.app.clock.now().toISOString() })).status).toBeLessThan(300);
     const now = h.app.clock.now();
-    await scheduleAttempts(h.app.db, now, [{ idempotencyKey: `${key}-call`, customerId: customer.body.id, receivableIds: [], channel: 'voice', templateId: 'r', content: { text: 'call' }, dueAt: now, decision: {} }]);
+    await scheduleAttempts(h.app.db, now, [{ idempotencyKey: `${key}-call`, customerId: customer.body.id, receivableIds: [], channel: 'voice', templateId: 'r', content, dueAt: now, decision: {} }]);
     await h.advance(0);
     const attempt = await h.app.db.selectFrom('contact_attempts').select(['provider_message_id', 'status']).where('idempotency_key', '=', `${key}-call`).executeTakeFirstOrThrow();
     expect(attempt.status).toBe('sent');
@@ -45,6 +48,7 @@ describe.each(DATABASE_KINDS)('voice DTMF menu on %s', (kind) => {
     h = await startHarness(kind, { providers, voice: { agentNumber: AGENT } }, { providerFor: () => twilio });
     await calledCustomer('vm-en', 'en', 'America/New_York', 'USD', '+14155550142');
     await calledCustomer('vm-zh', 'zh-CN', 'Asia/Shanghai', 'CNY', '+8613800138000');
+    await calledCustomer('vm-rp', 'en', 'America/New_York', 'USD', '+14155550177', { text: 'call', twiml: QUESTION, disclosureTwiml: DISCLOSURE });
   });
   afterAll(async () => h?.close());
 
@@ -124,6 +128,31 @@ describe.each(DATABASE_KINDS)('voice DTMF menu on %s', (kind) => {
     expect(silent.body).not.toContain('<Gather');
     // A pressed key is a conversation; silence is not.
     expect((await events(id)).map((e) => e.payload.digits)).toEqual(['1', '2', '7']);
+  });
+
+  it('opens with who answered: only the debtor\'s 1 hears the reminder; anyone else, or silence, hears a goodbye and nothing of the debt', async () => {
+    const { id, callSid } = customers['vm-rp']!;
+    const kinds = ['call.conversation', 'call.wrong_party'];
+    const silence = await gather({ CallSid: callSid, Digits: '' }, '/v1/voice/menu?check=1');
+    expect(silence.body).toContain('Sorry to have troubled you. Goodbye.</Say><Hangup/>');
+    expect(silence.body).not.toMatch(/\$|due|bill/);
+    expect(await events(id, kinds)).toEqual([]);
+
+    const other = await gather({ CallSid: callSid, Digits: '2' }, '/v1/voice/menu?check=1');
+    expect(other.body).toBe(silence.body);
+    // Recorded as a wrong party, not as a conversation with the debtor (which would pause calls under Reg F).
+    expect(await events(id, kinds)).toEqual([{ external_id: `call:${callSid}:identity`, kind: 'call.wrong_party', channel: 'voice', payload: { callSid } }]);
+
+    const debtor = await gather({ CallSid: `${callSid}`, Digits: '1' }, '/v1/voice/menu?check=1');
+    expect(debtor.body).toBe(DISCLOSURE);
+    expect(actionOf(debtor.body)).toBe('/v1/voice/menu');
+  });
+
+  it('answers the debtor\'s 1 with the balance on a call rendered without a separate reminder', async () => {
+    const { id, callSid } = customers['vm-en']!;
+    const response = await gather({ CallSid: callSid, Digits: '1' }, '/v1/voice/menu?check=1');
+    expect(response.body).toContain('Your outstanding balance is $1,234.56');
+    expect((await events(id)).at(-1)).toMatchObject({ external_id: `call:${callSid}:identity`, payload: { rightParty: true, digits: '1' } });
   });
 
   it('says nothing about any debt on a call it did not place, and records nothing', async () => {

@@ -55,4 +55,11 @@ describe('renderVoiceAnswer', () => {
     expect(twiml).not.toContain('<Play>');
     expect(twiml).toContain('&#60;Play&#62;');
   });
+
+  it('to a wrong party, says goodbye in the customer\'s language and nothing else; the disclosure is passed through whole', () => {
+    expect(renderVoiceAnswer({ kind: 'wrong_party' }, en)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say language="en-US">Sorry to have troubled you. Goodbye.</Say><Hangup/></Response>');
+    expect(renderVoiceAnswer({ kind: 'wrong_party' }, zh)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say language="zh-CN">抱歉打扰了，再见。</Say><Hangup/></Response>');
+    const stored = '<?xml version="1.0" encoding="UTF-8"?><Response><Gather numDigits="1" action="/v1/voice/menu"><Say>x</Say></Gather></Response>';
+    expect(renderVoiceAnswer({ kind: 'disclosure', twiml: stored }, en)).toBe(stored);
+  });
 });

@@ -7,6 +7,8 @@ import { escapeMarkup } from '../core/markup.js';
  * answer to give and this only words it, per locale (en, zh-CN), escaping everything it says.
  */
 export const VOICE_MENU_PATH = '/v1/voice/menu';
+/** Where the call's opening question (is this the debtor?) posts its key. */
+export const VOICE_IDENTITY_PATH = `${VOICE_MENU_PATH}?check=1`;
 
 export interface OwedItem {
   outstandingMinor: bigint;
@@ -21,7 +23,11 @@ export type VoiceAnswer =
   | { kind: 'agent'; dial?: string | undefined }
   | { kind: 'repeat' }
   | { kind: 'goodbye' }
-  | { kind: 'unknown_call' };
+  | { kind: 'unknown_call' }
+  /** The debtor confirmed who they are: the reminder as rendered for this call (a whole TwiML document). */
+  | { kind: 'disclosure'; twiml: string }
+  /** Someone else, or nobody, answered: a goodbye that says nothing about the debt. */
+  | { kind: 'wrong_party' };
 
 export interface VoiceContext {
   locale: string;
@@ -126,10 +132,15 @@ function body(answer: VoiceAnswer, zh: boolean, ctx: VoiceContext): string {
       return `${say(zh, zh ? '感谢您的接听，再见。' : 'Thank you for your time. Goodbye.')}<Hangup/>`;
     case 'unknown_call':
       return `${say(zh, zh ? '抱歉，无法识别本次通话，再见。' : 'Sorry, we could not find this call. Goodbye.')}<Hangup/>`;
+    case 'wrong_party':
+      return `${say(zh, zh ? '抱歉打扰了，再见。' : 'Sorry to have troubled you. Goodbye.')}<Hangup/>`;
+    case 'disclosure':
+      return ''; // a whole document, returned as it is by renderVoiceAnswer
   }
 }
 
 export function renderVoiceAnswer(answer: VoiceAnswer, ctx: VoiceContext): string {
+  if (answer.kind === 'disclosure') return answer.twiml;
   const zh = ctx.locale === 'zh-CN';
   return `<?xml version="1.0" encoding="UTF-8"?><Response>${body(answer, zh, ctx)}</Response>`;
 }

@@ -1,12 +1,16 @@
+import { sql } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/database.js';
 import { loadOwed } from './account.js';
 import { renderVoiceAnswer, type VoiceAnswer } from './voice-menu-twiml.js';
 
 /**
- * The reminder call's DTMF menu (TwiML Gather action): 1 the balance, 2 instalment options, 0 an
- * agent. Every key pressed is recorded as a `call.conversation` event: a debtor who answered our
- * call and used the menu has had a telephone conversation, which under Reg F pauses further calls.
+ * The reminder call's keys (TwiML Gather actions). The call opens by asking who answered: 1 (the
+ * debtor) hears the reminder and its menu, anything else, or silence, a goodbye that says nothing
+ * about a debt, since telling a third party of a debt is what FDCPA 805(b) forbids. In the menu, 1 is
+ * the balance, 2 instalment options, 0 an agent. Every key the debtor presses is recorded as a
+ * `call.conversation` event: a debtor who answered our call and used it has had a telephone
+ * conversation, which under Reg F pauses further calls.
  */
 export interface VoiceMenuInput {
   callSid: string;
@@ -16,6 +20,8 @@ export interface VoiceMenuInput {
   step: number;
   /** Whether this Gather was already the repeat after a wrong or missing key. */
   retry: boolean;
+  /** Whether the keys answer the call's opening question (is this the debtor?). */
+  check?: boolean;
 }
 
 export interface VoiceMenuDeps {
@@ -39,6 +45,8 @@ interface CallContext {
   receivableId: string | null;
   locale: string;
   timezone: string;
+  /** What the call says once the debtor has confirmed who they are (MessageContent.disclosureTwiml). */
+  disclosureTwiml: string | null;
 }
 
 /** The customer behind a call: the attempt whose provider id is the call's CallSid. */
@@ -46,13 +54,13 @@ async function findCall(db: Db, callSid: string): Promise<CallContext | undefine
   const row = await db
     .selectFrom('contact_attempts as a')
     .innerJoin('customers as c', 'c.id', 'a.customer_id')
-    .select(['a.customer_id', 'a.receivable_ids', 'c.locale', 'c.timezone'])
+    .select(['a.customer_id', 'a.receivable_ids', 'c.locale', 'c.timezone', sql<string | null>`a.content->>'disclosureTwiml'`.as('disclosure_twiml')])
     .where('a.channel', '=', 'voice')
     .where('a.provider_message_id', '=', callSid)
     .orderBy('a.created_at', 'desc')
     .executeTakeFirst();
   if (!row) return undefined;
-  return { customerId: row.customer_id, receivableId: row.receivable_ids[0] ?? null, locale: row.locale, timezone: row.timezone };
+  return { customerId: row.customer_id, receivableId: row.receivable_ids[0] ?? null, locale: row.locale, timezone: row.timezone, disclosureTwiml: row.disclosure_twiml };
 }
 
 /** Keyed per call and step, so Twilio retrying the same request (or anyone replaying it) records it once. */
@@ -84,6 +92,21 @@ async function chooseAnswer(deps: VoiceMenuDeps, call: CallContext, input: Voice
   }
 }
 
+/**
+ * The opening question's answer. Only 1 discloses; a wrong party is recorded (without anything they
+ * said) so that staff can see the number may not be the debtor's. A call rendered without a separate
+ * disclosure answers 1 as the menu's 1: the balance.
+ */
+async function answerIdentity(deps: VoiceMenuDeps, call: CallContext, input: VoiceMenuInput, now: Date): Promise<{ answer: VoiceAnswer; recorded: boolean }> {
+  if (input.digits === '1') {
+    const recorded = await recordEvent(deps.db, now, call, `call:${input.callSid}:identity`, 'call.conversation', { initiatedBy: 'collector', digits: '1', callSid: input.callSid, rightParty: true });
+    return { answer: call.disclosureTwiml ? { kind: 'disclosure', twiml: call.disclosureTwiml } : { kind: 'balance', items: await loadOwed(deps.db, call.customerId) }, recorded };
+  }
+  if (input.digits === '') return { answer: { kind: 'wrong_party' }, recorded: false };
+  const recorded = await recordEvent(deps.db, now, call, `call:${input.callSid}:identity`, 'call.wrong_party', { callSid: input.callSid });
+  return { answer: { kind: 'wrong_party' }, recorded };
+}
+
 /** Answers one Gather of a reminder call with TwiML, recording the key press first. */
 export async function answerVoiceMenu(deps: VoiceMenuDeps, input: VoiceMenuInput): Promise<VoiceMenuResult> {
   const ctx = (locale: string, timezone: string) => ({ locale, timezone, nextStep: input.step + 1 });
@@ -91,6 +114,10 @@ export async function answerVoiceMenu(deps: VoiceMenuDeps, input: VoiceMenuInput
   // Not our call: nothing is said about any debt, and nothing is recorded against anyone.
   if (!call) return { twiml: renderVoiceAnswer({ kind: 'unknown_call' }, ctx('en', 'UTC')), recorded: false };
   const now = deps.clock.now();
+  if (input.check) {
+    const { answer, recorded } = await answerIdentity(deps, call, input, now);
+    return { twiml: renderVoiceAnswer(answer, ctx(call.locale, call.timezone)), recorded };
+  }
   const recorded =
     input.digits !== '' &&
     (await recordEvent(deps.db, now, call, `call:${input.callSid}:${input.step}`, 'call.conversation', { initiatedBy: 'collector', digits: input.digits, callSid: input.callSid }));

@@ -20,8 +20,10 @@ export interface MessageContent {
   subject?: string;
   html?: string;
   title?: string;
-  /** Voice: a complete TwiML document (with its DTMF menu). */
+  /** Voice: the TwiML document the call opens with (the right-party question, see voice-menu.ts). */
   twiml?: string;
+  /** Voice: the TwiML spoken once the debtor has confirmed who they are: the reminder and its DTMF menu. */
+  disclosureTwiml?: string;
   /** WeChat template message: the template id and its keyword fields. */
   wechatTemplate?: { templateId: string; data: Record<string, string>; url?: string };
   /** A one-click unsubscribe URL (email List-Unsubscribe, SMS footer). */

@@ -1,7 +1,7 @@
 import { formatMinor } from '../core/money.js';
 import type { CaseStage, Channel } from '../db/schema.js';
 import type { MessageContent } from '../delivery/provider.js';
-import { VOICE_MENU_PATH } from '../conversation/voice-menu-twiml.js';
+import { VOICE_IDENTITY_PATH, VOICE_MENU_PATH } from '../conversation/voice-menu-twiml.js';
 import { formatDueDay } from './formats.js';
 import { measureSms } from './sms-segments.js';
 import type { LocaleParts } from './template-types.js';
@@ -91,11 +91,25 @@ function emailContent(input: LayoutInput, fields: Fields): MessageContent {
   };
 }
 
+/**
+ * A call opens with a question only (who answered?): whoever picks up, or an answering machine, hears
+ * no word about a debt. The reminder and its menu are the disclosure, spoken by the voice menu once
+ * the debtor presses 1 (src/conversation/voice-menu.ts).
+ */
 function voiceContent(input: LayoutInput, fields: Fields): MessageContent {
   const spoken = `${marked(input, fields.speech!)}${joiner(input.locale)}${input.parts.voiceMenu}`;
-  const say = input.slowSpeech ? `<prosody rate="slow">${escapeMarkup(spoken)}</prosody>` : escapeMarkup(spoken);
-  const twiml = `<?xml version="1.0" encoding="UTF-8"?><Response><Gather numDigits="1" action="${VOICE_MENU_PATH}"><Say language="${escapeMarkup(input.parts.voiceLanguage)}">${say}</Say></Gather></Response>`;
-  return { text: spoken, twiml, rendering: input.rendering };
+  const say = (text: string) => {
+    const inner = input.slowSpeech ? `<prosody rate="slow">${escapeMarkup(text)}</prosody>` : escapeMarkup(text);
+    return `<Say language="${escapeMarkup(input.parts.voiceLanguage)}">${inner}</Say>`;
+  };
+  const question = input.parts.voiceIdentity.replaceAll('{name}', input.values.name ?? input.parts.voiceAccountHolder);
+  const document = (body: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`;
+  return {
+    text: spoken,
+    twiml: document(`<Gather numDigits="1" action="${VOICE_IDENTITY_PATH}" actionOnEmptyResult="true">${say(question)}</Gather>`),
+    disclosureTwiml: document(`<Gather numDigits="1" action="${VOICE_MENU_PATH}">${say(spoken)}</Gather>`),
+    rendering: input.rendering,
+  };
 }
 
 function wechatContent(input: LayoutInput, fields: Fields): MessageContent {

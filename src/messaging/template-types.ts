@@ -19,7 +19,7 @@ export const CHANNEL_FIELDS: Readonly<Record<Channel, readonly string[]>> = {
  * Fixed wording per locale that every message of a channel carries, whatever the template says: the
  * sender, the opt-out, the voice menu, the AI mark. Kept out of templates so that none can drop them.
  */
-export const LOCALE_PARTS = ['smsPrefix', 'smsOptOut', 'emailFooter', 'emailUnsubscribe', 'voiceLanguage', 'voiceMenu', 'aiMark'] as const;
+export const LOCALE_PARTS = ['smsPrefix', 'smsOptOut', 'emailFooter', 'emailUnsubscribe', 'voiceLanguage', 'voiceMenu', 'voiceIdentity', 'voiceAccountHolder', 'aiMark'] as const;
 export type LocaleParts = Readonly<Record<(typeof LOCALE_PARTS)[number], string>>;
 
 export type CompiledFields = Readonly<Record<string, CompiledText>>;

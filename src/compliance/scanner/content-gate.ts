@@ -42,6 +42,7 @@ export function readableParts(content: Record<string, unknown>): string[] {
   for (const key of ['subject', 'title', 'text'] as const) if (typeof content[key] === 'string') parts.push(content[key]);
   if (typeof content.html === 'string') parts.push(visibleText(content.html));
   if (typeof content.twiml === 'string') parts.push(visibleText(content.twiml));
+  if (typeof content.disclosureTwiml === 'string') parts.push(visibleText(content.disclosureTwiml));
   const wechat = content.wechatTemplate as { data?: unknown } | undefined;
   if (wechat && typeof wechat === 'object') stringsIn(wechat.data, parts);
   if (content.card && typeof content.card === 'object') stringsIn(content.card, parts);

@@ -18,11 +18,11 @@ function field(params: FormParams, key: string): string | undefined {
   return typeof value === 'string' ? value : value?.[0];
 }
 
-/** Which Gather of the call this answers: 1 is the reminder's own, later ones carry ?step=N. */
-function stepOf(query: unknown): { step: number; retry: boolean } {
+/** Which Gather of the call this answers: ?check=1 the opening question, 1 the reminder's own, later ones carry ?step=N. */
+function stepOf(query: unknown): { step: number; retry: boolean; check: boolean } {
   const q = (query ?? {}) as Record<string, unknown>;
   const step = typeof q.step === 'string' && /^\d{1,3}$/.test(q.step) ? Math.max(1, Number(q.step)) : 1;
-  return { step, retry: q.retry === '1' };
+  return { step, retry: q.retry === '1', check: q.check === '1' };
 }
 
 /**
