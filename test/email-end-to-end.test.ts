@@ -65,6 +65,8 @@ describe.each(DATABASE_KINDS)('email reminders through SMTP on %s', (kind) => {
     const clicked = await h.server.inject({ method: 'POST', url: new URL(url!).pathname + new URL(url!).search, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
     expect(clicked.statusCode).toBe(200);
     expect(clicked.body).toContain('Unsubscribed');
+    // The link's token is in the URL: the page is not cached and sends no referrer.
+    expect(clicked.headers).toMatchObject({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
     const view = await h.call('GET', `/v1/customers/${messages.body.items[0].customerId}`);
     expect(view.body.consents.email).toBe(false);
     expect(view.body.timeline.some((e: { kind: string }) => e.kind === 'consent.withdrawn')).toBe(true);

@@ -1,3 +1,4 @@
+import { escapeMarkup } from '../core/markup.js';
 import type { SimulationSummary } from './summary.js';
 
 /**
@@ -16,10 +17,6 @@ const WIDTH = 760;
 const HEIGHT = 420;
 const MARGIN = { left: 64, right: 24, top: 48, bottom: 56 };
 const COLOURS: Record<SimulationSummary['policy'], string> = { ai: '#1f77b4', baseline: '#d62728' };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** A round step for the y axis so ticks read 0%, 10%, 20% rather than 0%, 13.7%, 27.4%. */
 function percentStep(max: number): number {
@@ -59,12 +56,12 @@ export function renderRecoverySvg(series: readonly ChartSeries[]): string {
     parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${x(0).toFixed(1)},${y(0).toFixed(1)} ${points}"/>`);
     const label = `${s.summary.policy}: ${(s.summary.recoveryRate * 100).toFixed(1)}% recovered, ${s.summary.contacts} contacts`;
     parts.push(`<rect x="${MARGIN.left + 12}" y="${MARGIN.top + 8 + i * 20}" width="14" height="3" fill="${colour}"/>`);
-    parts.push(`<text x="${MARGIN.left + 32}" y="${MARGIN.top + 13 + i * 20}">${escapeHtml(label)}</text>`);
+    parts.push(`<text x="${MARGIN.left + 32}" y="${MARGIN.top + 13 + i * 20}">${escapeMarkup(label)}</text>`);
   });
   const title = `Recovery over ${days} days, seed ${series[0]?.summary.seed ?? ''}`;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12" role="img" aria-label="${escapeHtml(title)}">`,
-    `<text x="${MARGIN.left}" y="24" font-size="16">${escapeHtml(title)}</text>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12" role="img" aria-label="${escapeMarkup(title)}">`,
+    `<text x="${MARGIN.left}" y="24" font-size="16">${escapeMarkup(title)}</text>`,
     ...parts,
     '</svg>',
   ].join('\n');
@@ -73,7 +70,7 @@ export function renderRecoverySvg(series: readonly ChartSeries[]): string {
 function kpiTable(series: readonly ChartSeries[]): string {
   const columns: (keyof SimulationSummary)[] = ['policy', 'recoveryRate', 'amountRecovered', 'amountOverdue', 'contacts', 'complaints', 'optOuts', 'costTotal'];
   const head = columns.map((c) => `<th>${c}</th>`).join('');
-  const rows = series.map((s) => `<tr>${columns.map((c) => `<td>${escapeHtml(String(s.summary[c]))}</td>`).join('')}</tr>`).join('\n');
+  const rows = series.map((s) => `<tr>${columns.map((c) => `<td>${escapeMarkup(String(s.summary[c]))}</td>`).join('')}</tr>`).join('\n');
   return `<table>\n<tr>${head}</tr>\n${rows}\n</table>`;
 }
 
@@ -86,7 +83,7 @@ export function renderRecoveryPage(series: readonly ChartSeries[], setup: string
 <body>
 ${renderRecoverySvg(series)}
 ${kpiTable(series)}
-<p>${escapeHtml(setup)}</p>
+<p>${escapeMarkup(setup)}</p>
 </body>
 </html>
 `;

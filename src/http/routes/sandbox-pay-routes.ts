@@ -7,6 +7,7 @@ import { loadOwed } from '../../conversation/account.js';
 import { formatMinor } from '../../core/money.js';
 import { escapeMarkup } from '../../core/markup.js';
 import { ingestBatch } from '../../ingest/ingest-batch.js';
+import { sendPlainPage } from '../plain-page.js';
 
 /**
  * Where the assistant's pay link lands when no payment page is configured (`assistant.payUrl`).
@@ -15,14 +16,7 @@ import { ingestBatch } from '../../ingest/ingest-batch.js';
  * else it says that online payment is not set up, instead of a bare 404.
  */
 function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .send(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1f2937}button{padding:.7rem 1.2rem;font:inherit;border:0;border-radius:8px;background:#20a060;color:#fff}</style></head>
-<body><h1>${title}</h1>${body}</body></html>`);
+  return sendPlainPage(reply, status, { title, body: `<h1>${title}</h1>${body}` });
 }
 
 export function sandboxPayRoutes(app: App): FastifyPluginAsyncTypebox {

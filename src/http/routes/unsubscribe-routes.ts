@@ -5,12 +5,10 @@ import type { App } from '../../app.js';
 import { CHANNELS } from '../../customers/customer-schema.js';
 import { optOut } from '../../customers/consent.js';
 import type { Channel } from '../../db/schema.js';
+import { sendPlainPage } from '../plain-page.js';
 
 function page(reply: FastifyReply, status: number, title: string, text: string): FastifyReply {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .send(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`);
+  return sendPlainPage(reply, status, { title, body: `<h1>${title}</h1><p>${text}</p>` });
 }
 
 /**
