@@ -18,6 +18,7 @@ import type { CompiledPolicy } from './strategy/index.js';
 import { openPolicyStore, type PolicyStore } from './strategy/policy-store.js';
 import { createLinkSigner, type LinkSigner } from './core/signed-links.js';
 import { createModelWriter, createPayLinks, type PayLinks, type RenderRequest, scannerGate, shippedRenderer, writeMessage, type WrittenMessage } from './messaging/index.js';
+import { createSendTimeProfiles, type SendTimeProfiles } from './decisioning/live/send-time-profile.js';
 import { unsubscribeUrlFor } from './conversation/unsubscribe.js';
 import type { Understand } from './conversation/flow-context.js';
 import { parse as parseMessage } from './conversation/nlu/index.js';
@@ -45,6 +46,8 @@ export interface App {
   links: LinkSigner;
   /** The short signed links in reminders that open the debtor's chat-and-pay page (/p/<token>). */
   payLinks: PayLinks;
+  /** The best hour of the week to reach each person, from when they answered before. */
+  sendTimes: SendTimeProfiles;
   /** Refits every model kind now (as the scheduled retraining does), reporting to `job`. */
   retrain(actor: string, job: Job): Promise<void>;
   /** The content scanner (shipped word library plus config's extra rule files): the gate every outbound message passes. */
@@ -203,6 +206,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     models,
     links,
     payLinks,
+    sendTimes: createSendTimeProfiles(db, clock),
     retrain: (actor, job) => retrainAll(retrainDeps, actor, job),
     scanner,
     understand: options.understand ?? parseMessage,

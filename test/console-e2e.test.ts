@@ -111,6 +111,10 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
     const text = (await page.locator('#customer-view').textContent()) ?? '';
     // The demo's phone numbers are shown masked, never whole.
     expect(text).not.toMatch(/\+\d{10,}/);
+    // When to call them: an hour of the week inside the contact window, once anyone has answered.
+    const bestTime = (await call('GET', `/v1/customers/${await page.locator('#customer-view').getAttribute('data-id')}`)).bestTimeToReach;
+    if (bestTime) expect(await page.locator('#best-time strong').textContent()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (0[89]|1\d|20):00$/);
+    else expect(await page.locator('#best-time').textContent()).toMatch(/nobody has answered/);
     await shot('customer');
   });
 

@@ -15,10 +15,11 @@ export function readRoutes(app: App): FastifyPluginAsyncTypebox {
   return async (server) => {
     server.get(
       '/v1/customers/:id',
-      { schema: { tags: ['read'], summary: 'The single view: masked identities, open cases, receivables, timeline', params: Type.Object({ id: Uuid }) }, config: { roles: ALL_ROLES } },
+      { schema: { tags: ['read'], summary: 'The single view: masked identities, open cases, receivables, timeline, the best time to reach them', params: Type.Object({ id: Uuid }) }, config: { roles: ALL_ROLES } },
       async (request, reply) => {
         const view = await getCustomerView(app.db, request.params.id);
-        return view ?? sendDomainError(reply, notFound('customer', 'id', request.params.id));
+        if (!view) return sendDomainError(reply, notFound('customer', 'id', request.params.id));
+        return { ...view, bestTimeToReach: await app.sendTimes.forCustomer(view.id) };
       },
     );
 

@@ -14,6 +14,7 @@ interface CustomerSingleView {
   attributes: Record<string, unknown>;
   receivables: Array<{ id: string; externalId: string; amount: string; amountOutstanding: string; currency: string; status: string; dueAt: string }>;
   timeline: Array<{ at: string; kind: string; channel: string | null; summary: Record<string, unknown> }>;
+  bestTimeToReach: { label: string; responses: number; shrinkage: number; portfolioResponses: number } | null;
 }
 
 /** What the API already masked is all this page shows: it never asks for unmasked PII. */
@@ -21,7 +22,7 @@ export function CustomerView(props: { id: string }) {
   const t = useT();
   const { data, error } = useLoad(() => api<CustomerSingleView>(`/v1/customers/${encodeURIComponent(props.id)}`), [props.id]);
   return (
-    <section id="customer-view">
+    <section id="customer-view" data-id={props.id}>
       <a href="/console/cases" onClick={(e) => { e.preventDefault(); navigate('cases'); }}>← {t('customer.back')}</a>
       {error && <p className="error">{error.message}</p>}
       {!data && !error && <p>{t('common.loading')}</p>}
@@ -34,6 +35,17 @@ export function CustomerView(props: { id: string }) {
               <dl>{Object.entries(data.identities).map(([kind, masked]) => <Pair key={kind} name={kind} value={masked} />)}</dl>
               <h3>{t('customer.consents')}</h3>
               <dl>{Object.entries(data.consents).map(([channel, granted]) => <Pair key={channel} name={channel} value={granted ? '✓' : '✗'} />)}</dl>
+              <h3>{t('customer.bestTime')}</h3>
+              {data.bestTimeToReach ? (
+                <p id="best-time">
+                  <strong>{data.bestTimeToReach.label}</strong> {t('customer.bestTimeLocal')}{' '}
+                  <small className="muted">
+                    ({data.bestTimeToReach.responses} {t('customer.bestTimeOwn')}, {Math.round(data.bestTimeToReach.shrinkage * 100)}% {t('customer.bestTimePortfolio')} {data.bestTimeToReach.portfolioResponses})
+                  </small>
+                </p>
+              ) : (
+                <p id="best-time" className="muted">{t('customer.bestTimeNone')}</p>
+              )}
               <h3>{t('customer.tags')}</h3>
               <dl>{Object.entries(data.attributes).map(([name, value]) => <Pair key={name} name={name} value={typeof value === 'string' ? value : JSON.stringify(value)} />)}</dl>
             </div>
