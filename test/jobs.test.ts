@@ -83,6 +83,17 @@ describe('jobs and retraining from the console', () => {
     expect(stopped!.done).toBeLessThan(400);
   });
 
+  it('starts one backtest when two requests arrive together, and refuses another until it is done', async () => {
+    const body = { customers: 2000, days: 30, policy: 'ai', seed: 5 };
+    const [a, b] = await Promise.all([h.call('POST', '/v1/backtests', body), h.call('POST', '/v1/backtests', body)]);
+    expect([a.status, b.status].sort()).toEqual([202, 409]);
+    const started = (a.status === 202 ? a : b).body.jobId as string;
+    // While it runs, a third is refused too; once it is done, the next may start.
+    expect((await h.call('POST', '/v1/backtests', body)).status).toBe(409);
+    for (let i = 0; i < 600 && (await jobs()).find((j) => j.id === started)?.status === 'running'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await jobs()).find((j) => j.id === started)?.status).toBe('done');
+  });
+
   it('refuses a second backtest while one is going', async () => {
     const running = await startJob(h.app.db, h.app.clock, { kind: 'backtest', label: 'backtest', actor: 'test', total: 2 });
     const refused = await h.call('POST', '/v1/backtests', { customers: 10, days: 10, policy: 'baseline', seed: 1, compare: false });
