@@ -121,6 +121,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
   it('shows the policy in force, its versions, and a dry run', async () => {
     await page.click('nav a[data-view=strategy]');
     await page.locator('#policy-ref').waitFor();
+    // The versions come in their own request, which may answer after the policy in force.
+    await page.locator('#policy-versions tr').first().waitFor();
     expect(await page.locator('#policy-versions tr').count()).toBeGreaterThan(0);
     await page.click('#dry-run');
     await page.locator('#dry-run-report').waitFor();
