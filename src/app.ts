@@ -27,8 +27,7 @@ import { createProviderRegistry, type ProviderRegistry } from './delivery/provid
 import { createRetentionWork } from './compliance/retention-work.js';
 import { type ContentScanner, createScanner } from './compliance/scanner/index.js';
 import { createModelStore, type ModelStore } from './decisioning/model-store.js';
-import { createRetrainWork } from './decisioning/training/index.js';
-import { retrainAll } from './decisioning/training/retrain-work.js';
+import { createRetrainWork, retrainAll } from './decisioning/training/index.js';
 import type { Job } from './jobs/jobs.js';
 import { createKpiRollupWork } from './analytics/kpi-rollup.js';
 

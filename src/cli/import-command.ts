@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -6,7 +7,6 @@ import { IMPORT_KINDS } from '../ingest/csv-rows.js';
 import { bootApp } from './boot.js';
 import { UsageError } from './usage-error.js';
 import { startJob } from '../jobs/jobs.js';
-import { basename } from 'node:path';
 
 const USAGE = 'usage: recoup import <file.csv> --kind customers|receivables|payments [--errors <path>] [--json]';
 const BAR_WIDTH = 30;
@@ -94,18 +94,14 @@ export async function runImport(args: string[]): Promise<number> {
       { file: options.file, kind: options.kind, onProgress: (p) => { bar.update(p); job.progress(p.bytesRead, p.totalBytes); } },
     );
     bar.finish();
-    if (result.ok) {
-      const { rows, created, updated, duplicate, rejected } = result.value;
-      await job.finish({ rows, created, updated, duplicate, rejected });
-    } else {
-      await job.fail(result.error.message);
-    }
     if (!result.ok) {
+      await job.fail(result.error.message);
       if (result.error.type === 'not_found') throw new UsageError(result.error.message);
       process.stderr.write(`recoup: ${result.error.message}\n`);
       return 1;
     }
     const summary = result.value;
+    await job.finish({ rows: summary.rows, created: summary.created, updated: summary.updated, duplicate: summary.duplicate, rejected: summary.rejected });
     const errorsFile = summary.rejected > 0 ? options.errorsFile : undefined;
     if (errorsFile) await writeErrorReport(errorsFile, summary.errors);
     if (options.json) {

@@ -48,12 +48,17 @@ export function createRetrainWork(deps: RetrainDeps): DueWork {
   };
 }
 
+/** The job a retraining run reports to: one step per model kind. */
+export function startTrainingJob(deps: Pick<RetrainDeps, 'db' | 'clock'>, actor: string): Promise<Job> {
+  return startJob(deps.db, deps.clock, { kind: 'training', label: `retrain ${MODEL_KINDS.join(', ')}`, actor, total: MODEL_KINDS.length });
+}
+
 /**
  * Refits every model kind, as a job the console shows (one step per kind), and logs each result; a
  * kind refused for lack of data keeps the model in force. Then the process adopts new champions.
  */
 export async function retrainAll(deps: RetrainDeps, actor: string, job?: Job): Promise<void> {
-  const running = job ?? (await startJob(deps.db, deps.clock, { kind: 'training', label: `retrain ${MODEL_KINDS.join(', ')}`, actor, total: MODEL_KINDS.length }));
+  const running = job ?? (await startTrainingJob(deps, actor));
   const results: Record<string, unknown> = {};
   try {
     for (const [index, kind] of MODEL_KINDS.entries()) {

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { App } from '../../app.js';
 import { conflict } from '../../core/errors.js';
 import type { Role } from '../../db/schema.js';
-import { MODEL_KINDS } from '../../decisioning/training/index.js';
+import { startTrainingJob } from '../../decisioning/training/index.js';
 import { listJobs, runningJob, startJob } from '../../jobs/jobs.js';
 import { backtestLabel, backtestSteps, type RunningBacktest, startBacktest } from '../../simulation/backtest-job.js';
 import { actorOf } from '../auth.js';
@@ -51,7 +51,7 @@ export function jobRoutes(app: App): FastifyPluginAsyncTypebox {
         const busy = await runningJob(app.db, 'training', now);
         if (busy) return sendDomainError(reply, conflict(`a training run is already going (job ${busy})`, [{ field: '(request)', reason: 'wait for the running job to end' }]));
         const actor = actorOf(request);
-        const job = await startJob(app.db, app.clock, { kind: 'training', label: `retrain ${MODEL_KINDS.join(', ')}`, actor, total: MODEL_KINDS.length });
+        const job = await startTrainingJob(app, actor);
         training = app.retrain(actor, job).catch((error: Error) => app.logger.warn({ err: error, jobId: job.id }, 'retraining failed'));
         return reply.status(202).send({ jobId: job.id });
       },

@@ -20,12 +20,16 @@ interface Conversation extends QueueItem {
   history: Array<{ at: string; author: string; channel: string | null; text: string | null; kind: string }>;
 }
 
-
 export function AgentInboxView() {
   const t = useT();
   const queue = useLoad(() => api<{ items: QueueItem[] }>('/v1/agent/queue'), []);
   const [selected, setSelected] = useState<string>();
-  useDeskEvents(queue.reload);
+  // One stream per page: a change reloads the queue and, through `deskVersion`, the open conversation.
+  const [deskVersion, setDeskVersion] = useState(0);
+  useDeskEvents(() => {
+    queue.reload();
+    setDeskVersion((v) => v + 1);
+  });
 
   if (queue.error instanceof ApiError && queue.error.status === 404) return <p className="notice">{t('inbox.unavailable')}</p>;
   return (
@@ -45,17 +49,16 @@ export function AgentInboxView() {
           ))}
         </ul>
       </div>
-      {selected && <ConversationPanel customerId={selected} onChanged={queue.reload} />}
+      {selected && <ConversationPanel customerId={selected} deskVersion={deskVersion} onChanged={queue.reload} />}
     </section>
   );
 }
 
-function ConversationPanel(props: { customerId: string; onChanged: () => void }) {
+function ConversationPanel(props: { customerId: string; deskVersion: number; onChanged: () => void }) {
   const t = useT();
-  const conversation = useLoad(() => api<Conversation>(`/v1/conversations/${props.customerId}`), [props.customerId]);
+  const conversation = useLoad(() => api<Conversation>(`/v1/conversations/${props.customerId}`), [props.customerId, props.deskVersion]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string>();
-  useDeskEvents(conversation.reload);
 
   const act = async (path: string, body?: unknown) => {
     setError(undefined);
