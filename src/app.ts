@@ -18,6 +18,7 @@ import type { CompiledPolicy } from './strategy/index.js';
 import { openPolicyStore, type PolicyStore } from './strategy/policy-store.js';
 import { createLinkSigner, type LinkSigner } from './core/signed-links.js';
 import { createModelWriter, createPayLinks, type PayLinks, type RenderRequest, scannerGate, shippedRenderer, writeMessage, type WrittenMessage } from './messaging/index.js';
+import { createBehaviourSegments, type BehaviourSegments } from './decisioning/live/behaviour-segments.js';
 import { createSendTimeProfiles, type SendTimeProfiles } from './decisioning/live/send-time-profile.js';
 import { unsubscribeUrlFor } from './conversation/unsubscribe.js';
 import type { Understand } from './conversation/flow-context.js';
@@ -47,6 +48,8 @@ export interface App {
   payLinks: PayLinks;
   /** The best hour of the week to reach each person, from when they answered before. */
   sendTimes: SendTimeProfiles;
+  /** Behaviour segments ("needs a call", "self-cures" …) fitted on the portfolio, and the one each person is in. */
+  segments: BehaviourSegments;
   /** Refits every model kind now (as the scheduled retraining does), reporting to `job`. */
   retrain(actor: string, job: Job): Promise<void>;
   /** The content scanner (shipped word library plus config's extra rule files): the gate every outbound message passes. */
@@ -206,6 +209,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     links,
     payLinks,
     sendTimes: createSendTimeProfiles(db, clock),
+    segments: createBehaviourSegments(db, clock),
     retrain: (actor, job) => retrainAll(retrainDeps, actor, job),
     scanner,
     understand: options.understand ?? parseMessage,

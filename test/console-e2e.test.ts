@@ -112,9 +112,13 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
     // The demo's phone numbers are shown masked, never whole.
     expect(text).not.toMatch(/\+\d{10,}/);
     // When to call them: an hour of the week inside the contact window, once anyone has answered.
-    const bestTime = (await call('GET', `/v1/customers/${await page.locator('#customer-view').getAttribute('data-id')}`)).bestTimeToReach;
+    const shown = await call('GET', `/v1/customers/${await page.locator('#customer-view').getAttribute('data-id')}`);
+    const bestTime = shown.bestTimeToReach;
     if (bestTime) expect(await page.locator('#best-time strong').textContent()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (0[89]|1\d|20):00$/);
     else expect(await page.locator('#best-time').textContent()).toMatch(/nobody has answered/);
+    // Their behaviour segment by name, or why there is none yet.
+    if (shown.segment) expect(await page.locator('#segment strong').textContent()).toBe(shown.segment.name);
+    else expect(await page.locator('#segment').textContent()).toMatch(/too few debtors/);
     await shot('customer');
   });
 

@@ -15,11 +15,15 @@ export function readRoutes(app: App): FastifyPluginAsyncTypebox {
   return async (server) => {
     server.get(
       '/v1/customers/:id',
-      { schema: { tags: ['read'], summary: 'The single view: masked identities, open cases, receivables, timeline, the best time to reach them', params: Type.Object({ id: Uuid }) }, config: { roles: ALL_ROLES } },
+      { schema: { tags: ['read'], summary: 'The single view: masked identities, open cases, receivables, timeline, behaviour segment and the best time to reach them', params: Type.Object({ id: Uuid }) }, config: { roles: ALL_ROLES } },
       async (request, reply) => {
         const view = await getCustomerView(app.db, request.params.id);
         if (!view) return sendDomainError(reply, notFound('customer', 'id', request.params.id));
-        return { ...view, bestTimeToReach: await app.sendTimes.forCustomer(view.id) };
+        const segment = await app.segments.forCustomer(view.id);
+        const bestTimeToReach = await app.sendTimes.forCustomer(view.id, segment);
+        // The segment's hour-by-hour counts served as the best time's prior; the view needs only their total.
+        const shown = segment ? (({ answeredByHour: _, ...rest }) => rest)(segment) : null;
+        return { ...view, segment: shown, bestTimeToReach };
       },
     );
 

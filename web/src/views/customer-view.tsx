@@ -14,7 +14,16 @@ interface CustomerSingleView {
   attributes: Record<string, unknown>;
   receivables: Array<{ id: string; externalId: string; amount: string; amountOutstanding: string; currency: string; status: string; dueAt: string }>;
   timeline: Array<{ at: string; kind: string; channel: string | null; summary: Record<string, unknown> }>;
-  bestTimeToReach: { label: string; responses: number; shrinkage: number; portfolioResponses: number } | null;
+  bestTimeToReach: { label: string; responses: number; shrinkage: number; portfolioResponses: number; segment: { name: string; responses: number } | null } | null;
+  segment: { name: string; members: number; fittedOn: number; behaviour: Record<string, number | null> } | null;
+}
+
+/** The behaviour features as people read them: shares as percentages, hours as hours, unknowns as a dash. */
+function behaviourValue(name: string, value: number | null): string {
+  if (value === null) return '–';
+  if (name === 'medianHoursToPay') return `${Math.round(value)} h`;
+  if (name === 'contacts' || name === 'overdueEpisodes') return String(value);
+  return `${Math.round(value * 100)}%`;
 }
 
 /** What the API already masked is all this page shows: it never asks for unmasked PII. */
@@ -40,11 +49,26 @@ export function CustomerView(props: { id: string }) {
                 <p id="best-time">
                   <strong>{data.bestTimeToReach.label}</strong> {t('customer.bestTimeLocal')}{' '}
                   <small className="muted">
-                    ({data.bestTimeToReach.responses} {t('customer.bestTimeOwn')}, {Math.round(data.bestTimeToReach.shrinkage * 100)}% {t('customer.bestTimePortfolio')} {data.bestTimeToReach.portfolioResponses})
+                    ({data.bestTimeToReach.responses} {t('customer.bestTimeOwn')}, {Math.round(data.bestTimeToReach.shrinkage * 100)}%{' '}
+                    {data.bestTimeToReach.segment
+                      ? `${t('customer.bestTimeSegment')} ${data.bestTimeToReach.segment.responses}`
+                      : `${t('customer.bestTimePortfolio')} ${data.bestTimeToReach.portfolioResponses}`})
                   </small>
                 </p>
               ) : (
                 <p id="best-time" className="muted">{t('customer.bestTimeNone')}</p>
+              )}
+              <h3>{t('customer.segment')}</h3>
+              {data.segment ? (
+                <div id="segment">
+                  <p><strong>{data.segment.name}</strong> <small className="muted">({data.segment.members} {t('customer.segmentOf')} {data.segment.fittedOn} {t('customer.segmentSample')})</small></p>
+                  <details>
+                    <summary>{t('customer.behaviour')}</summary>
+                    <dl>{Object.entries(data.segment.behaviour).map(([name, value]) => <Pair key={name} name={name} value={behaviourValue(name, value)} />)}</dl>
+                  </details>
+                </div>
+              ) : (
+                <p id="segment" className="muted">{t('customer.segmentNone')}</p>
               )}
               <h3>{t('customer.tags')}</h3>
               <dl>{Object.entries(data.attributes).map(([name, value]) => <Pair key={name} name={name} value={typeof value === 'string' ? value : JSON.stringify(value)} />)}</dl>
