@@ -45,10 +45,16 @@ describe('recoup simulate', () => {
     expect(report.runs[0].recoveredByDay).toHaveLength(30);
     expect(report.runs[0].recoveredByDay.at(-1)).toBe(summary.amountRecovered);
     expect(report.comparison).toHaveProperty('recoveryRatio');
+    // The learning run estimates the baseline and "wait" from its own logged decisions, before running them.
+    expect(stdout).toMatch(/^ +off-policy, paid within 3 days of a decision: learning policy observed \d+\.\d% \(\d+ logged decisions\)/m);
+    expect(stdout).toMatch(/^ +baseline +estimated \d+\.\d% doubly robust \(95% /m);
+    expect(report.runs[0].offPolicy.candidates.map((c: { name: string }) => c.name)).toEqual(['baseline', 'wait']);
+    expect(report.runs[1].offPolicy).toBeUndefined();
     expect(report.setup).toMatchObject({ customers: 300, days: 30, seed: 3, currency: 'CNY' });
     const chart = readFileSync(join(out, 'chart.html'), 'utf8');
     expect(chart).toMatch(/^<!doctype html>/);
     expect(chart.match(/<polyline /g)).toHaveLength(2);
+    expect(chart).toMatch(/Off-policy, paid within the outcome window of a decision, estimated doubly robust from \d+ logged decisions/);
     expect(chart).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   }, 180_000);
 

@@ -7,6 +7,7 @@ import {
   WAIT,
   WAIT_ARM,
   type ContactAction,
+  type PolicyAction,
   type ControlGroupConfig,
   type ExpectedValueConfig,
   type SegmentedBandit,
@@ -19,6 +20,7 @@ import { CHANNEL_COST_MINOR, CHANNELS, HOUR_BUCKETS, SIMULATION_CURRENCY, hourBu
 import { contactsInLastDays, paidBetween, type ContactRecord, type Ledger } from './ledger.js';
 import type { DebtorProfile } from './population.js';
 import type { CaseView, SimulationPolicy } from './policy.js';
+import { OffPolicyLog, type OffPolicyOptions, type OffPolicySummary } from './off-policy-log.js';
 import { createRandom } from './random.js';
 import { SendHourModel } from './send-hour.js';
 
@@ -64,6 +66,8 @@ export interface AiPolicyOptions {
   maxWaitBackoff?: number;
   /** Costs and annoyance; SIMULATION_EV_CONFIG when absent. */
   evConfig?: ExpectedValueConfig;
+  /** Log a sample of decisions with their propensities and estimate other policies from it (off-policy-log.ts). */
+  offPolicy?: OffPolicyOptions;
 }
 
 interface Pending {
@@ -96,6 +100,7 @@ export class AiPolicy implements SimulationPolicy {
   /** Decisions by the learning policy, and how many of them were to wait. */
   readonly stats = { decisions: 0, waits: 0 };
   readonly #bandits = new Map<string, SegmentedBandit>();
+  readonly #offPolicy: OffPolicyLog | undefined;
 
   constructor(options: AiPolicyOptions) {
     this.#options = options;
@@ -104,6 +109,12 @@ export class AiPolicy implements SimulationPolicy {
     this.#nextReview = new Int32Array(options.customers);
     this.#waitsInARow = new Uint8Array(options.customers);
     this.#control = new Uint8Array(options.customers);
+    this.#offPolicy = options.offPolicy ? new OffPolicyLog(options.seed, OUTCOME_DAYS, options.ledgerOf, options.offPolicy) : undefined;
+  }
+
+  /** What the sampled log says other policies would have achieved; undefined when the run logs none. */
+  offPolicySummary(): OffPolicySummary | undefined {
+    return this.#offPolicy?.summary();
   }
 
   /** The learned state per pool, for the report: what the policy believes about each arm in each segment. */
@@ -131,7 +142,7 @@ export class AiPolicy implements SimulationPolicy {
 
   plan(view: CaseView, day: number): PlannedContact | null {
     const index = view.profile.index;
-    if (this.#control[index] === 1) return this.#planControl(view);
+    if (this.#control[index] === 1) return this.#planControl(view, day);
     if (day < this.#nextReview[index]! || view.allowed.length === 0) return null;
     const context = caseContext(view);
     const bandit = this.#banditFor(context.pool);
@@ -141,30 +152,31 @@ export class AiPolicy implements SimulationPolicy {
       VARIANTS.map((variant) => ({ kind: 'contact' as const, id: armKey(channel, variant, bucket), channel, variant, hourBucket: bucket })),
     );
     const fit = new Map(candidates.map((c) => [c.id, this.#notice.multiplier(view, c.channel as Channel)]));
-    const result = decide(
-      this.#random,
-      {
-        customerId: view.profile.id,
-        experiment: this.experiment,
-        baselineAction: WAIT,
-        candidates,
-        outstandingMinor: view.ledger.outstandingMinor,
-        currency: SIMULATION_CURRENCY,
-        contactsLast7Days: contactsInLastDays(view.ledger, day, 7),
-        complaints: view.ledger.complaints,
-      },
-      (arm) => {
-        const belief = segmentPosteriorOf(bandit, context.segment, arm);
-        const factor = fit.get(arm);
-        return factor === undefined ? belief : scaleBelief(belief, factor);
-      },
-      this.#options.evConfig ?? SIMULATION_EV_CONFIG,
-      // The backtest logs no propensities (it replays nothing), so it skips their Monte Carlo estimate.
-      { propensityDraws: 0 },
-    );
+    const request = {
+      customerId: view.profile.id,
+      experiment: this.experiment,
+      baselineAction: WAIT,
+      candidates,
+      outstandingMinor: view.ledger.outstandingMinor,
+      currency: SIMULATION_CURRENCY,
+      contactsLast7Days: contactsInLastDays(view.ledger, day, 7),
+      complaints: view.ledger.complaints,
+    };
+    const belief = (arm: string) => {
+      const prior = segmentPosteriorOf(bandit, context.segment, arm);
+      const factor = fit.get(arm);
+      return factor === undefined ? prior : scaleBelief(prior, factor);
+    };
+    const evConfig = this.#options.evConfig ?? SIMULATION_EV_CONFIG;
+    // The backtest's own decisions need no propensity (the off-policy log estimates its sample's).
+    const result = decide(this.#random, request, belief, evConfig, { propensityDraws: 0 });
     if (!result.ok) throw new Error(result.error.message);
     const action = result.decision.action;
     this.#pending.push({ index, day, arm: action.id, context });
+    this.#offPolicy?.decided(index, day, view.daysPastDue, view.allowed, channelOrWait(action), (random) => {
+      const again = decide(random, request, belief, evConfig, { propensityDraws: 0 });
+      return again.ok ? channelOrWait(again.decision.action) : WAIT_ARM;
+    });
     this.stats.decisions++;
     if (action.kind === 'wait') {
       this.stats.waits++;
@@ -179,7 +191,8 @@ export class AiPolicy implements SimulationPolicy {
   }
 
   /** The control group gets the fixed schedule through the same decide() call production uses. */
-  #planControl(view: CaseView): PlannedContact | null {
+  #planControl(view: CaseView, day: number): PlannedContact | null {
+    this.#offPolicy?.controlDay(view.profile.index, day, view.daysPastDue);
     const step = baselineContact(view.daysPastDue);
     if (!step || !view.allowed.includes(step.channel)) return null;
     const action: ContactAction = { kind: 'contact', id: armKey(step.channel, step.variant, hourBucketOf(step.localHour)), channel: step.channel };
@@ -196,6 +209,7 @@ export class AiPolicy implements SimulationPolicy {
 
   /** Settles every decision whose outcome window closed today: reward 1 if anything was paid in it. */
   endOfDay(day: number): void {
+    this.#offPolicy?.endOfDay(day);
     const still: Pending[] = [];
     for (const pending of this.#pending) {
       const windowEnd = pending.day + OUTCOME_DAYS - 1;
@@ -208,6 +222,10 @@ export class AiPolicy implements SimulationPolicy {
     }
     this.#pending = still;
   }
+}
+
+function channelOrWait(action: PolicyAction): string {
+  return action.kind === 'wait' ? WAIT_ARM : action.channel;
 }
 
 function hourGroup(view: CaseView): string {

@@ -5,6 +5,7 @@ import { createBaselinePolicy } from './baseline-policy.js';
 import { CHANNEL_COST_MINOR, type Channel } from './channels.js';
 import { allowedChannels, checkContact } from './contact-rules.js';
 import { openLedger, type Ledger } from './ledger.js';
+import type { OffPolicySummary } from './off-policy-log.js';
 import type { CaseView, SimulationPolicy } from './policy.js';
 import { generatePopulation, type Debtor, type DebtorProfile } from './population.js';
 import { World } from './world.js';
@@ -46,6 +47,8 @@ export interface SimulationResult {
   groups?: { control: SimulationTotals; policy: SimulationTotals };
   /** For the AI policy: how many times it decided, and how many of those decisions were to wait. */
   decisions?: { decisions: number; waits: number };
+  /** For the AI policy: the baseline schedule and "wait" estimated off-policy from a sample of its decisions. */
+  offPolicy?: OffPolicySummary;
   seconds: number;
 }
 
@@ -66,7 +69,7 @@ function emptyTotals(): SimulationTotals {
 
 function createPolicy(options: Required<SimulationOptions>, debtors: readonly Debtor[], ledgers: readonly Ledger[]): SimulationPolicy {
   if (options.policy === 'baseline') return createBaselinePolicy();
-  const ai = new AiPolicy({ seed: options.seed, customers: debtors.length, startWeekday: (options.start.getUTCDay() + 6) % 7, ledgerOf: (i) => ledgers[i]! });
+  const ai = new AiPolicy({ seed: options.seed, customers: debtors.length, startWeekday: (options.start.getUTCDay() + 6) % 7, ledgerOf: (i) => ledgers[i]!, offPolicy: {} });
   for (const debtor of debtors) ai.enrol(debtor.profile);
   return ai;
 }
@@ -155,5 +158,6 @@ export function runSimulation(input: SimulationOptions, makePolicy: PolicyFactor
     onDay?.(day);
   }
   const decisions = policy instanceof AiPolicy ? { ...policy.stats } : undefined;
-  return { options, totals, recoveredByDay, ...(groups ? { groups } : {}), ...(decisions ? { decisions } : {}), seconds: (performance.now() - began) / 1000 };
+  const offPolicy = policy instanceof AiPolicy ? policy.offPolicySummary() : undefined;
+  return { options, totals, recoveredByDay, ...(groups ? { groups } : {}), ...(decisions ? { decisions } : {}), ...(offPolicy ? { offPolicy } : {}), seconds: (performance.now() - began) / 1000 };
 }

@@ -63,6 +63,7 @@ export function describeRun(result: SimulationResult) {
     ...describeTotals(result.totals),
     ...(result.groups ? { groups: { control: describeTotals(result.groups.control), policy: describeTotals(result.groups.policy) } } : {}),
     ...(result.decisions ? { decisions: result.decisions } : {}),
+    ...(result.offPolicy ? { offPolicy: result.offPolicy } : {}),
     recoveredByDay: result.recoveredByDay.map(money),
     seconds: Number(result.seconds.toFixed(2)),
   };

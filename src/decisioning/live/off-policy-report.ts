@@ -32,10 +32,12 @@ export interface OffPolicyReport {
   note?: string;
 }
 
-interface Context {
+/** What the estimates condition on: the case's stage and what the baseline schedule would have done there. */
+export interface OffPolicyContext {
   stage: string;
   baseline: string;
 }
+type Context = OffPolicyContext;
 
 interface LoggedRow {
   arm: string;
@@ -89,15 +91,27 @@ export async function offPolicyReport(db: Db, from: Date, to: Date): Promise<Off
       return { context: { stage, baseline: r.baseline! }, action, propensity: Number(r.propensity), reward: r.reward };
     });
   if (log.length === 0) return { ...report, note: 'no learning-policy decision with an observed outcome in this range yet' };
+  const estimated = estimateCandidates(log);
+  return 'note' in estimated ? { ...report, note: estimated.note } : { ...report, candidates: estimated.candidates };
+}
+
+/**
+ * IPS, self-normalised IPS and doubly robust estimates of the candidates "baseline" (the fixed
+ * schedule's action at each logged decision) and "wait" (no contact), from a learning policy's log.
+ * `recoup simulate` calls it on the backtest's log, the API on the live one.
+ */
+export function estimateCandidates(log: readonly LoggedDecision<Context>[]): { candidates: CandidateEstimate[] } | { note: string } {
+  if (log.length === 0) return { note: 'no learning-policy decision with an observed outcome yet' };
   const rewardModel = meanRewardModel(log);
   const targets = { baseline: (c: Context) => ({ [c.baseline]: 1 }), wait: () => ({ [WAIT_ARM]: 1 }) } as const;
+  const candidates: CandidateEstimate[] = [];
   for (const name of ['baseline', 'wait'] as const) {
     const evaluated = evaluatePolicy(log, targets[name], { rewardModel });
-    if (!evaluated.ok) return { ...report, note: evaluated.error.message };
+    if (!evaluated.ok) return { note: evaluated.error.message };
     const e = evaluated.value;
-    report.candidates.push({ name, n: e.n, ips: roundEstimate(e.ips), snips: roundEstimate(e.snips), doublyRobust: roundEstimate(e.doublyRobust!), effectiveSampleSize: Math.round(e.effectiveSampleSize) });
+    candidates.push({ name, n: e.n, ips: roundEstimate(e.ips), snips: roundEstimate(e.snips), doublyRobust: roundEstimate(e.doublyRobust!), effectiveSampleSize: Math.round(e.effectiveSampleSize) });
   }
-  return report;
+  return { candidates };
 }
 
 /** `m1:sms` → ['m1', 'sms']; the action is what follows the stage. */
