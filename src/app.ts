@@ -168,6 +168,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     mode: config.decisioning.mode,
     experiment: config.decisioning.experiment,
     controlRate: config.decisioning.controlRate,
+    sendHour: config.decisioning.sendHour,
     channelCost: { ...DEFAULT_DECISIONING.channelCost, ...config.decisioning.channelCost },
   });
   const planner = createPlannerWork({ db, policy: () => policies.current(), unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links), decisioning, payLinkUrl: payLinks.urlFor, keepDrafts: config.messageWriter !== undefined });

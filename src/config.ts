@@ -101,6 +101,8 @@ export const ConfigSchema = Type.Object(
         experiment: Type.String({ minLength: 1, maxLength: 64, default: 'recoup-1' }),
         controlRate: Type.Number({ minimum: 0, maximum: 1, default: 0.05 }),
         outcomeWindowDays: Type.Integer({ minimum: 1, maximum: 90, default: 7 }),
+        /** `learn`: the part of the local day a reminder goes out in is learnt too; `earliest`: as soon as the strategy allows. */
+        sendHour: Type.Enum(['learn', 'earliest'], { default: 'learn' }),
         channelCost: Type.Optional(
           Type.Object(
             Object.fromEntries(['sms', 'email', 'voice', 'push', 'wechat', 'app'].map((channel) => [channel, Type.Optional(Type.String({ pattern: '^\\d{1,6}(\\.\\d{1,4})?$' }))])),

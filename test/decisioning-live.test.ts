@@ -182,7 +182,7 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
   it('scores a sent decision 1 when its debt is paid within the window, 0 when not, once, and only after the window closed', async () => {
     const sentAt = now();
     await scheduleAttempts(h.app.db, sentAt, [
-      { idempotencyKey: 'obs-paid', customerId, receivableIds: [receivableId], channel: 'sms', templateId: null, content: { text: 'x' }, dueAt: sentAt, decision: { decisioning: { mode: 'ai', arm: 'm1:sms', variant: 'firm' } } },
+      { idempotencyKey: 'obs-paid', customerId, receivableIds: [receivableId], channel: 'sms', templateId: null, content: { text: 'x' }, dueAt: sentAt, decision: { decisioning: { mode: 'ai', arm: 'm1:sms', variant: 'firm', sendHour: 'evening' } } },
     ]);
     await sql`update contact_attempts set status = 'sent', sent_at = ${sentAt}::timestamptz where idempotency_key = 'obs-paid'`.execute(h.app.db);
     const before = await observeOutcomes(h.app.db, new Date(sentAt.getTime() + 6 * 86_400_000), 7);
@@ -192,9 +192,9 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     const after = new Date(sentAt.getTime() + 8 * 86_400_000);
     expect(await observeOutcomes(h.app.db, after, 7)).toBe(1);
     expect(await observeOutcomes(h.app.db, after, 7)).toBe(0);
-    const row = await sql<{ arm: string; variant: string; reward: number }>`
-      select o.arm, o.variant, o.reward from decision_outcomes o join contact_attempts a on a.id = o.attempt_id where a.idempotency_key = 'obs-paid'`.execute(h.app.db);
-    expect(row.rows).toEqual([{ arm: 'm1:sms', variant: 'firm', reward: 1 }]);
+    const row = await sql<{ arm: string; variant: string; send_hour: string; reward: number }>`
+      select o.arm, o.variant, o.send_hour, o.reward from decision_outcomes o join contact_attempts a on a.id = o.attempt_id where a.idempotency_key = 'obs-paid'`.execute(h.app.db);
+    expect(row.rows).toEqual([{ arm: 'm1:sms', variant: 'firm', send_hour: 'evening', reward: 1 }]);
   });
 
   it('in the planner, records each choice with its arm and propensity, and a wait as a skipped contact once a day', async () => {

@@ -15,6 +15,7 @@ import * as decisionOutcomes from './migrations/0012-decision-outcomes.js';
 import * as outcomeVariants from './migrations/0013-outcome-variants.js';
 import * as kpiRollup from './migrations/0014-kpi-rollup.js';
 import * as jobs from './migrations/0015-jobs.js';
+import * as outcomeSendHours from './migrations/0016-outcome-send-hours.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013-outcome-variants': outcomeVariants,
   '0014-kpi-rollup': kpiRollup,
   '0015-jobs': jobs,
+  '0016-outcome-send-hours': outcomeSendHours,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

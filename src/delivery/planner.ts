@@ -6,7 +6,8 @@ import type { Channel } from '../db/schema.js';
 import { type RenderRequest, renderMessage, shippedRenderer, toDraft } from '../messaging/index.js';
 import { settlePromises } from '../holds/index.js';
 import type { LiveDecisioning, PlanningRun } from '../decisioning/live/live-decisioning.js';
-import type { CompiledPolicy, Decision } from '../strategy/index.js';
+import { hourOptions } from '../decisioning/live/send-hour-choice.js';
+import type { CompiledPolicy, Decision, EvaluationContext } from '../strategy/index.js';
 import { type NewAttempt, scheduleAttempts } from './attempt-queue.js';
 import { loadPlanningPage, type PlanningSubject } from './planning-context.js';
 
@@ -97,6 +98,24 @@ function contentFor(deps: PlannerDeps, request: RenderRequest, willSend: boolean
   return content;
 }
 
+/**
+ * When the chosen reminder goes out: the strategy's earliest allowed instant, or the later part of the
+ * same local day the learning policy chose, if the strategy allows that channel then too (its contact
+ * hours may end before the chosen part of the day begins). Otherwise as soon as allowed, and the
+ * decision record says why the chosen hour was not kept.
+ */
+function sendTime(policy: CompiledPolicy, ctx: EvaluationContext, chosen: Decision, later: Date | undefined, record: Record<string, unknown>): Date {
+  const earliest = chosen.sendAt!;
+  if (!later || later.getTime() <= earliest.getTime()) return earliest;
+  const then = policy.evaluate({ ...ctx, now: later }).decisions.find((d) => d.channel === chosen.channel && d.receivableIds.join(',') === chosen.receivableIds.join(','));
+  if (then?.outcome === 'allowed') return later;
+  // The outcome is learnt for the part of the day it really went out in.
+  const decisioning = record.decisioning as Record<string, unknown>;
+  (decisioning.reasons as string[]).push(`the ${String(decisioning.sendHour)} was not allowed (${then?.rule ?? 'no decision'}): sent as soon as allowed`);
+  decisioning.sendHour = hourOptions(earliest, ctx.customer.timezone)[0]?.bucket ?? null;
+  return earliest;
+}
+
 function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId: string, subject: PlanningSubject): NewAttempt[] {
   const policy = deps.policy();
   const ctx = subject.context;
@@ -116,11 +135,11 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
     const chosen = choice ? (choice.kind === 'contact' ? choice.decision : undefined) : first;
     const decision = chosen ?? first ?? decisions[0];
     if (!decision) continue;
-    const at = chosen?.sendAt ?? ctx.now;
-    const day = localDay(at, zone);
-    const items = ctx.receivables.filter((r) => decision.receivableIds.includes(r.id)).map((r) => ({ amountMinor: r.amountMinor, currency: r.currency, dueAt: r.dueAt }));
     const record = decisionRecord(decision);
     if (choice) record.decisioning = choice.record;
+    const at = chosen ? sendTime(policy, ctx, chosen, choice?.kind === 'contact' ? choice.sendAt : undefined, record) : ctx.now;
+    const day = localDay(at, zone);
+    const items = ctx.receivables.filter((r) => decision.receivableIds.includes(r.id)).map((r) => ({ amountMinor: r.amountMinor, currency: r.currency, dueAt: r.dueAt }));
     if (choice?.kind === 'wait') {
       Object.assign(record, { rule: WAIT_RULE, outcome: 'blocked', reason: `waiting is worth more than a contact now: ${(choice.record.reasons as string[]).join('; ')}` });
     }

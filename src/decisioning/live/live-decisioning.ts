@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.js';
 import type { Channel } from '../../db/schema.js';
 import { createRandom } from '../../simulation/random.js';
 import type { Decision as RuleDecision, EvaluationContext } from '../../strategy/index.js';
+import { hourOptions, sendHourKey } from './send-hour-choice.js';
 import { assignGroup, type BetaParams, type ExpectedValueConfig, hashToUniform, sampleBeta, scoreActions, WAIT_ARM } from '../policy/index.js';
 
 /**
@@ -31,6 +32,11 @@ export interface DecisioningSettings {
    * like its baseline and explores from there instead of leaving debtors alone on a coin flip.
    */
   prior: { contact: number; wait: number; strength: number };
+  /**
+   * `learn`: the part of the local day a reminder goes out in is an arm too (send-hour-choice.ts), so a
+   * reminder may wait for a later part of the day the strategy allows; `earliest`: as soon as allowed.
+   */
+  sendHour: 'learn' | 'earliest';
 }
 
 export const DEFAULT_DECISIONING: DecisioningSettings = {
@@ -41,12 +47,16 @@ export const DEFAULT_DECISIONING: DecisioningSettings = {
   annoyancePerRecentContact: '0.50',
   annoyancePerComplaint: '5.00',
   prior: { contact: 0.2, wait: 0.05, strength: 20 },
+  sendHour: 'learn',
 };
 
 /** What the planner does with one receivable group. */
 export type Choice =
-  /** `variant` is absent when the template's default is to be used (baseline, control, one variant). */
-  | { kind: 'contact'; decision: RuleDecision; variant?: string; record: Record<string, unknown> }
+  /**
+   * `variant` is absent when the template's default is to be used (baseline, control, one variant);
+   * `sendAt`, when the reminder should wait for a later part of the local day than the strategy's earliest.
+   */
+  | { kind: 'contact'; decision: RuleDecision; variant?: string; sendAt?: Date; record: Record<string, unknown> }
   | { kind: 'wait'; record: Record<string, unknown> };
 
 export interface PlanningRun {
@@ -72,10 +82,10 @@ export interface ArmOutcomes {
 /** The key of a template variant's outcomes under its channel arm, e.g. `m1:sms/friendly`. */
 export const variantKey = (arm: string, variant: string) => `${arm}/${variant}`;
 
-/** Observed outcomes per stage and arm, and per stage, arm and template variant (see variantKey). */
+/** Observed outcomes per stage and arm, and per stage, arm and template variant or send-hour bucket (variantKey, sendHourKey). */
 export async function loadOutcomeCounts(db: Db): Promise<Map<string, ArmOutcomes>> {
-  const rows = await sql<{ arm: string; variant: string | null; paid: number; trials: number }>`
-    select arm, variant, sum(reward)::int as paid, count(*)::int as trials from decision_outcomes group by arm, variant`.execute(db);
+  const rows = await sql<{ arm: string; variant: string | null; send_hour: string | null; paid: number; trials: number }>`
+    select arm, variant, send_hour, sum(reward)::int as paid, count(*)::int as trials from decision_outcomes group by arm, variant, send_hour`.execute(db);
   const counts = new Map<string, ArmOutcomes>();
   const add = (key: string, paid: number, trials: number) => {
     const seen = counts.get(key);
@@ -84,6 +94,7 @@ export async function loadOutcomeCounts(db: Db): Promise<Map<string, ArmOutcomes
   for (const r of rows.rows) {
     add(r.arm, r.paid, r.trials);
     if (r.variant !== null) add(variantKey(r.arm, r.variant), r.paid, r.trials);
+    if (r.send_hour !== null) add(sendHourKey(r.arm, r.send_hour), r.paid, r.trials);
   }
   return counts;
 }
@@ -180,11 +191,11 @@ function distributionFor(
 }
 
 /**
- * Which wording wins for a stage and channel: Thompson sampling over the variants' Beta posteriors,
- * estimated once per situation like the channel choice. Variants start with one shared belief (the
- * contact prior), so a new template's wordings are tried about equally until outcomes tell them apart.
+ * Which option wins for a stage and channel, a wording or a part of the day: Thompson sampling over
+ * the options' Beta posteriors, estimated once per situation like the channel choice. Options start
+ * with one shared belief (the contact prior), so they are tried about equally until outcomes tell them apart.
  */
-function variantDistributionFor(random: { next(): number }, variants: readonly string[], posterior: (variant: string) => BetaParams): ChoiceDistribution {
+function optionDistributionFor(random: { next(): number }, variants: readonly string[], posterior: (variant: string) => BetaParams, describe: (option: string) => string): ChoiceDistribution {
   const wins = new Map<string, number>(variants.map((v) => [v, 1]));
   const total = DRAWS + wins.size;
   for (let i = 0; i < DRAWS; i++) {
@@ -199,7 +210,7 @@ function variantDistributionFor(random: { next(): number }, variants: readonly s
   }
   const reasons = new Map(variants.map((v) => {
     const b = posterior(v);
-    return [v, [`wording "${v}": p(pay) ${(b.alpha / (b.alpha + b.beta)).toFixed(3)} from ${Math.round(b.alpha + b.beta)} outcomes and prior`]];
+    return [v, [`${describe(v)}: p(pay) ${(b.alpha / (b.alpha + b.beta)).toFixed(3)} from ${Math.round(b.alpha + b.beta)} outcomes and prior`]];
   }));
   return { arms: cumulativeShares(wins, total), reasons };
 }
@@ -253,20 +264,38 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
           };
           if (picked.arm === WAIT_ARM) return { kind: 'wait', record };
           const decision = allowed.find((d) => d.channel === picked.arm)!;
+          // Each choice, once per situation: a distribution by repeated draws, then the debtor's own
+          // hashed draw against it (its share is the choice's propensity).
+          const choose = (what: string, options: readonly string[], outcomeKey: (option: string) => string, describe: (option: string) => string) => {
+            const cacheKey = `${what}|${arm}|${options.join(',')}`;
+            let distribution = distributions.get(cacheKey);
+            if (!distribution) {
+              distribution = optionDistributionFor(random, options, (option) => posteriorFor(settings.prior, arm, observed.get(outcomeKey(option))), describe);
+              distributions.set(cacheKey, distribution);
+            }
+            const chosen = pick(distribution, uniformFor(settings.experiment, customerId, day, `:${what}`));
+            (record.reasons as string[]).push(...(distribution.reasons.get(chosen.arm) ?? []));
+            return chosen;
+          };
           const variants = variantsOf?.(decision) ?? [];
-          if (variants.length < 2) return { kind: 'contact', decision, record };
-          const variantsKey = `variants|${arm}|${variants.join(',')}`;
-          let wordings = distributions.get(variantsKey);
-          if (!wordings) {
-            const posterior = (variant: string) => posteriorFor(settings.prior, arm, observed.get(variantKey(arm, variant)));
-            wordings = variantDistributionFor(random, variants, posterior);
-            distributions.set(variantsKey, wordings);
+          let variant: string | undefined;
+          if (variants.length >= 2) {
+            const wording = choose('variant', variants, (v) => variantKey(arm, v), (v) => `wording "${v}"`);
+            record.variant = variant = wording.arm;
+            record.variantPropensity = Number(wording.share.toFixed(4));
           }
-          const wording = pick(wordings, uniformFor(settings.experiment, customerId, day, ':variant'));
-          record.variant = wording.arm;
-          record.variantPropensity = Number(wording.share.toFixed(4));
-          (record.reasons as string[]).push(...(wordings.reasons.get(wording.arm) ?? []));
-          return { kind: 'contact', decision, variant: wording.arm, record };
+          const hours = settings.sendHour === 'learn' && decision.sendAt ? hourOptions(decision.sendAt, ctx.customer.timezone) : [];
+          let sendAt: Date | undefined;
+          if (hours.length >= 2) {
+            const hour = choose('hour', hours.map((o) => o.bucket), (b) => sendHourKey(arm, b), (b) => `send in the ${b}`);
+            record.sendHour = hour.arm;
+            record.sendHourPropensity = Number(hour.share.toFixed(4));
+            const option = hours.find((o) => o.bucket === hour.arm)!;
+            if (option.at.getTime() !== decision.sendAt!.getTime()) sendAt = option.at;
+          } else if (hours.length === 1) {
+            record.sendHour = hours[0]!.bucket;
+          }
+          return { kind: 'contact', decision, ...(variant === undefined ? {} : { variant }), ...(sendAt ? { sendAt } : {}), record };
         },
       };
     },

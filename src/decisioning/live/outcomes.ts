@@ -11,8 +11,8 @@ import type { Db } from '../../db/database.js';
 export async function observeOutcomes(db: Db, now: Date, windowDays: number): Promise<number> {
   const windowHours = 24 * windowDays;
   const result = await sql`
-    insert into decision_outcomes (attempt_id, arm, variant, reward, decided_at, observed_at)
-    select a.id, a.decision->'decisioning'->>'arm', a.decision->'decisioning'->>'variant',
+    insert into decision_outcomes (attempt_id, arm, variant, send_hour, reward, decided_at, observed_at)
+    select a.id, a.decision->'decisioning'->>'arm', a.decision->'decisioning'->>'variant', a.decision->'decisioning'->>'sendHour',
            case when exists (
              select 1 from payments p
              where p.receivable_id = any(a.receivable_ids)
