@@ -11,6 +11,7 @@ import {
   TEST_FRACTION,
   evaluateCsv,
 } from '../src/decisioning/models/index.js';
+import { sklearnPeer } from './eval-peer.js';
 import { describeMachine } from './machine.js';
 
 /**
@@ -71,9 +72,11 @@ async function runOne(kind: EvalKind, dataDir: string, seed: number, log: (line:
   const result = await evaluateCsv(file, EVAL_SPECS[kind], { seed });
   if (!result.ok) return { kind, failures: [`cannot evaluate: ${result.error.message}`], resultFile: undefined };
   const r = result.value;
+  const peer = await sklearnPeer(file, EVAL_SPECS[kind], seed);
   const targets = [
     { name: `gbm ROC AUC >= ${reference.targetAuc}`, target: `auc >= ${reference.targetAuc}`, actual: r.auc, pass: r.auc >= reference.targetAuc },
     { name: `gbm fit under ${TARGET_FIT_SECONDS} s`, target: `fitSeconds < ${TARGET_FIT_SECONDS}`, actual: r.fitSeconds, pass: r.fitSeconds < TARGET_FIT_SECONDS },
+    ...('auc' in peer ? [{ name: 'gbm ROC AUC at least scikit-learn HistGradientBoosting\'s on the same split, in the same run', target: `auc >= ${peer.auc}`, actual: r.auc, pass: r.auc >= peer.auc }] : []),
   ];
   const report = {
     benchmark: `eval-${kind}`,
@@ -87,13 +90,19 @@ async function runOne(kind: EvalKind, dataDir: string, seed: number, log: (line:
       logistic: { auc: r.baselineAuc, fitSeconds: r.baselineFitSeconds },
     },
     reference: { what: 'scikit-learn 1.2, its own stratified 80/20 split, figures quoted in the issue', ...reference.sklearn },
+    peer: {
+      what: 'scikit-learn HistGradientBoostingClassifier (defaults, categorical features marked) fitted on this run\'s training rows and scored on its test rows (bench/peers/sklearn_hgb.py)',
+      ...peer,
+      ...('auc' in peer ? { aucRatio: Number((r.auc / peer.auc).toFixed(4)), fitSecondsRatio: Number((r.fitSeconds / Math.max(peer.fitSeconds, 0.01)).toFixed(2)) } : {}),
+    },
     note: SPLIT_NOTES[kind],
     targets,
   };
   const resultFile = join(packageRoot(), 'bench', 'results', `eval-${kind}.json`);
   await mkdir(dirname(resultFile), { recursive: true });
   await writeFile(resultFile, `${JSON.stringify(report, null, 2)}\n`);
-  log(`eval ${kind}: gbm AUC ${r.auc} (target >= ${reference.targetAuc}) fit ${r.fitSeconds} s, ${r.iterations} trees; logistic AUC ${r.baselineAuc}; wrote ${resultFile}`);
+  const peerLine = 'auc' in peer ? `scikit-learn ${peer.version} HistGradientBoosting on the same split ${peer.auc} (fit ${peer.fitSeconds} s)` : `peer skipped: ${peer.skipped}`;
+  log(`eval ${kind}: gbm AUC ${r.auc} (target >= ${reference.targetAuc}) fit ${r.fitSeconds} s, ${r.iterations} trees; logistic AUC ${r.baselineAuc}; ${peerLine}; wrote ${resultFile}`);
   return { kind, failures: targets.filter((t) => !t.pass).map((t) => `${t.name}: ${t.actual} (${t.target})`), resultFile };
 }
 
