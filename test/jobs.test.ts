@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_KINDS } from '../src/decisioning/training/index.js';
-import { startJob } from '../src/jobs/jobs.js';
+import { failJobOnThrow, startJob, startJobUnlessRunning } from '../src/jobs/jobs.js';
 import { backtestLabel, backtestSteps, startBacktest } from '../src/simulation/backtest-job.js';
+import { DATABASE_KINDS } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 
 /** Long work as the console sees it: retraining and backtests started from the API, one at a time, followed to their end. */
@@ -111,5 +113,39 @@ describe('jobs and retraining from the console', () => {
     expect((await h.call('POST', '/v1/backtests', { customers: 20, days: 5, policy: 'baseline', seed: 1, compare: false }, analyst)).status).toBe(202);
     expect((await h.call('POST', '/v1/backtests', { customers: 20, days: 5, policy: 'baseline', seed: 1 }, await key('agent'))).status).toBe(403);
     expect((await h.call('GET', '/v1/jobs', undefined, await key('agent'))).status).toBe(403);
+  });
+});
+
+// On PostgreSQL the starts run on separate pooled connections, where a check-then-insert without the lock lets several through.
+describe.each(DATABASE_KINDS)('one job of a kind at a time on %s', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(kind);
+  });
+  afterAll(async () => h?.close());
+
+  it('lets exactly one of many simultaneous starts through, on separate connections', async () => {
+    const input = { kind: 'training' as const, label: 'race', actor: 'test', total: 1 };
+    // Open the pool's connections first, so the starts below really run side by side rather than
+    // one after another while new connections are made.
+    await Promise.all(Array.from({ length: 10 }, () => sql`select pg_sleep(0.05)`.execute(h.app.db)));
+    const attempts = await Promise.all(Array.from({ length: 12 }, () => startJobUnlessRunning(h.app.db, h.app.clock, input)));
+    const started = attempts.filter((a) => 'job' in a);
+    expect(started).toHaveLength(1);
+    const winner = (started[0] as { job: { id: string } }).job.id;
+    for (const refused of attempts.filter((a) => 'busy' in a)) expect(refused).toEqual({ busy: winner });
+    const rows = await sql<{ id: string }>`select id from jobs where label = 'race'`.execute(h.app.db);
+    expect(rows.rows.map((r) => r.id)).toEqual([winner]);
+  });
+
+  it('records work that throws as failed, with its error, and passes the error on', async () => {
+    const job = await startJob(h.app.db, h.app.clock, { kind: 'import', label: 'crash', actor: 'test' });
+    await expect(failJobOnThrow(job, async () => { throw new Error('the database went away'); })).rejects.toThrow('the database went away');
+    const row = await sql<{ status: string; detail: { error: string } }>`select status, detail from jobs where id = ${job.id}`.execute(h.app.db);
+    expect(row.rows).toEqual([{ status: 'failed', detail: { error: 'the database went away' } }]);
+    // Work that ends by itself is left to end the job as it chooses.
+    const fine = await startJob(h.app.db, h.app.clock, { kind: 'import', label: 'fine', actor: 'test' });
+    expect(await failJobOnThrow(fine, async () => 42)).toBe(42);
+    expect((await sql<{ status: string }>`select status from jobs where id = ${fine.id}`.execute(h.app.db)).rows[0]!.status).toBe('running');
   });
 });

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_ERRORS, type ImportKind, type ImportProgress, type ImportSu
 import { IMPORT_KINDS } from '../ingest/csv-rows.js';
 import { bootApp } from './boot.js';
 import { UsageError } from './usage-error.js';
-import { startJob } from '../jobs/jobs.js';
+import { failJobOnThrow, startJob } from '../jobs/jobs.js';
 
 const USAGE = 'usage: recoup import <file.csv> --kind customers|receivables|payments [--errors <path>] [--json]';
 const BAR_WIDTH = 30;
@@ -89,9 +89,11 @@ export async function runImport(args: string[]): Promise<number> {
     const bar = createProgressBar(process.stderr);
     // The console's list of long work shows the import too, from whichever process runs it.
     const job = await startJob(app.db, app.clock, { kind: 'import', label: `${options.kind} from ${basename(options.file)}`, actor: 'cli' });
-    const result = await importCsv(
-      { db: app.db, vault: app.vault, stages: app.config.stages, clock: app.clock, actor: 'cli' },
-      { file: options.file, kind: options.kind, onProgress: (p) => { bar.update(p); job.progress(p.bytesRead, p.totalBytes); } },
+    const result = await failJobOnThrow(job, () =>
+      importCsv(
+        { db: app.db, vault: app.vault, stages: app.config.stages, clock: app.clock, actor: 'cli' },
+        { file: options.file, kind: options.kind, onProgress: (p) => { bar.update(p); job.progress(p.bytesRead, p.totalBytes); } },
+      ),
     );
     bar.finish();
     if (!result.ok) {

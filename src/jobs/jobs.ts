@@ -34,13 +34,43 @@ export interface Job {
 
 const PROGRESS_MS = 250;
 
-export async function startJob(db: Db, clock: Clock, input: { kind: JobKind; label: string; actor: string; total?: number }): Promise<Job> {
-  const now = clock.now();
+export interface JobInput {
+  kind: JobKind;
+  label: string;
+  actor: string;
+  total?: number;
+}
+
+async function insertJob(db: Db, now: Date, input: JobInput): Promise<string> {
   const row = await sql<{ id: string }>`
     insert into jobs (kind, label, actor, status, total, started_at, updated_at)
     values (${input.kind}, ${input.label}, ${input.actor}, 'running', ${input.total ?? null}, ${now}::timestamptz, ${now}::timestamptz)
     returning id`.execute(db);
-  const id = row.rows[0]!.id;
+  return row.rows[0]!.id;
+}
+
+export async function startJob(db: Db, clock: Clock, input: JobInput): Promise<Job> {
+  return jobHandle(db, clock, await insertJob(db, clock.now(), input), input.total);
+}
+
+// The first key of the advisory locks that make "one of a kind at a time" a check no two requests pass together.
+const ONE_AT_A_TIME_LOCK = 0x7265636f;
+
+/**
+ * Starts a job unless one of its kind is running (one backtest or training run at a time is enough
+ * for a machine). The check and the insert hold one advisory lock per kind: two requests at the same
+ * moment, even on two API processes, cannot both find none running and both start one.
+ */
+export async function startJobUnlessRunning(db: Db, clock: Clock, input: JobInput): Promise<{ job: Job } | { busy: string }> {
+  const started = await db.transaction().execute(async (trx): Promise<{ busy: string } | { id: string }> => {
+    await sql`select pg_advisory_xact_lock(${ONE_AT_A_TIME_LOCK}, hashtext(${input.kind}))`.execute(trx);
+    const busy = await runningJob(trx, input.kind, clock.now());
+    return busy ? { busy } : { id: await insertJob(trx, clock.now(), input) };
+  });
+  return 'busy' in started ? started : { job: jobHandle(db, clock, started.id, input.total) };
+}
+
+function jobHandle(db: Db, clock: Clock, id: string, total: number | undefined): Job {
   let written = 0;
   // Writes go one after another, so a late progress write can never land after the final state.
   let chain: Promise<unknown> = Promise.resolve();
@@ -48,7 +78,7 @@ export async function startJob(db: Db, clock: Clock, input: { kind: JobKind; lab
     chain = chain.then(set).catch(() => undefined);
     return chain;
   };
-  let latest = { done: 0, total: input.total ?? null };
+  let latest = { done: 0, total: total ?? null };
   const end = (status: JobStatus, detail: Record<string, unknown>) =>
     write(() => sql`
       update jobs set status = ${status}, done = ${latest.done}, total = ${latest.total}, detail = ${JSON.stringify(detail)}::jsonb,
@@ -66,6 +96,19 @@ export async function startJob(db: Db, clock: Clock, input: { kind: JobKind; lab
     finish: (detail = {}) => end('done', detail),
     fail: (message, detail = {}) => end('failed', { ...detail, error: message }),
   };
+}
+
+/**
+ * Runs `work` for a job and, if it throws instead of ending the job itself, records the job as failed
+ * with the error before passing it on: a crashed import must not show as running until it goes stale.
+ */
+export async function failJobOnThrow<T>(job: Job, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await job.fail((error as Error).message ?? String(error));
+    throw error;
+  }
 }
 
 export async function listJobs(db: Db, limit = 50): Promise<JobView[]> {

@@ -9,4 +9,4 @@ export { type OverdueFacts, RISK_FEATURES, riskFeatures } from './risk-features.
 export { type CandidateMetrics } from './fit-candidate.js';
 export { FEATURE_SETS, MODEL_KINDS, type LoadedModel, type ModelVersionSummary, type ModelVersionView, listModelVersions, loadModel, modelVersionsView } from './model-versions.js';
 export { MIN_PER_CLASS, type TrainDeps, type TrainReport, type TrainingConfig, checkRows, trainModel } from './train-model.js';
-export { type RetrainDeps, createRetrainWork, retrainAll, startTrainingJob } from './retrain-work.js';
+export { type RetrainDeps, createRetrainWork, retrainAll, trainingJobInput } from './retrain-work.js';

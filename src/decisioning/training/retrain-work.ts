@@ -1,5 +1,5 @@
 import type { DueWork } from '../../core/work-loop.js';
-import { type Job, startJob } from '../../jobs/jobs.js';
+import { type Job, type JobInput, startJob } from '../../jobs/jobs.js';
 import { MODEL_KINDS, newestVersionAt } from './model-versions.js';
 import { type TrainDeps, trainModel } from './train-model.js';
 
@@ -48,9 +48,14 @@ export function createRetrainWork(deps: RetrainDeps): DueWork {
   };
 }
 
-/** The job a retraining run reports to: one step per model kind. */
+/** What a retraining run's job is called and counts: one step per model kind. */
+export function trainingJobInput(actor: string): JobInput {
+  return { kind: 'training', label: `retrain ${MODEL_KINDS.join(', ')}`, actor, total: MODEL_KINDS.length };
+}
+
+/** The job a retraining run reports to. */
 export function startTrainingJob(deps: Pick<RetrainDeps, 'db' | 'clock'>, actor: string): Promise<Job> {
-  return startJob(deps.db, deps.clock, { kind: 'training', label: `retrain ${MODEL_KINDS.join(', ')}`, actor, total: MODEL_KINDS.length });
+  return startJob(deps.db, deps.clock, trainingJobInput(actor));
 }
 
 /**

@@ -3,8 +3,8 @@ import Type from 'typebox';
 import type { App } from '../../app.js';
 import { conflict } from '../../core/errors.js';
 import type { Role } from '../../db/schema.js';
-import { startTrainingJob } from '../../decisioning/training/index.js';
-import { listJobs, runningJob, startJob } from '../../jobs/jobs.js';
+import { trainingJobInput } from '../../decisioning/training/index.js';
+import { listJobs, startJobUnlessRunning } from '../../jobs/jobs.js';
 import { backtestLabel, backtestSteps, type RunningBacktest, startBacktest } from '../../simulation/backtest-job.js';
 import { actorOf } from '../auth.js';
 import { sendDomainError } from '../errors.js';
@@ -47,11 +47,10 @@ export function jobRoutes(app: App): FastifyPluginAsyncTypebox {
       '/v1/models/retrain',
       { schema: { tags: ['models'], summary: 'Refit every model kind now, in the background; follow it in GET /v1/jobs' }, config: { roles: STARTERS } },
       async (request, reply) => {
-        const now = app.clock.now();
-        const busy = await runningJob(app.db, 'training', now);
-        if (busy) return sendDomainError(reply, conflict(`a training run is already going (job ${busy})`, [{ field: '(request)', reason: 'wait for the running job to end' }]));
         const actor = actorOf(request);
-        const job = await startTrainingJob(app, actor);
+        const started = await startJobUnlessRunning(app.db, app.clock, trainingJobInput(actor));
+        if ('busy' in started) return sendDomainError(reply, conflict(`a training run is already going (job ${started.busy})`, [{ field: '(request)', reason: 'wait for the running job to end' }]));
+        const job = started.job;
         training = app.retrain(actor, job).catch((error: Error) => app.logger.warn({ err: error, jobId: job.id }, 'retraining failed'));
         return reply.status(202).send({ jobId: job.id });
       },
@@ -64,12 +63,11 @@ export function jobRoutes(app: App): FastifyPluginAsyncTypebox {
         config: { roles: BACKTESTERS },
       },
       async (request, reply) => {
-        const busy = await runningJob(app.db, 'backtest', app.clock.now());
-        if (busy) return sendDomainError(reply, conflict(`a backtest is already going (job ${busy})`, [{ field: '(request)', reason: 'wait for the running job to end' }]));
         const input = { ...request.body, compare: request.body.compare ?? true };
-        const job = await startJob(app.db, app.clock, { kind: 'backtest', label: backtestLabel(input), actor: actorOf(request), total: backtestSteps(input) });
-        backtest = startBacktest(input, job);
-        return reply.status(202).send({ jobId: job.id });
+        const started = await startJobUnlessRunning(app.db, app.clock, { kind: 'backtest', label: backtestLabel(input), actor: actorOf(request), total: backtestSteps(input) });
+        if ('busy' in started) return sendDomainError(reply, conflict(`a backtest is already going (job ${started.busy})`, [{ field: '(request)', reason: 'wait for the running job to end' }]));
+        backtest = startBacktest(input, started.job);
+        return reply.status(202).send({ jobId: started.job.id });
       },
     );
   };
