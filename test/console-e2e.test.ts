@@ -202,6 +202,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'the console in headless Chromium'
     expect(await done.locator('.backtest-result li[data-policy=ai]').textContent()).toMatch(/recovered \d+\.\d\d%, \d+ contacts/);
     expect(await done.locator('.backtest-result li[data-policy=baseline]').textContent()).toMatch(/recovered \d+\.\d\d%/);
     expect(await done.locator('.backtest-comparison').textContent()).toMatch(/recovery ×\d/);
+    // What the baseline and waiting would have done, estimated from the learning run's own log.
+    expect(await done.locator('.backtest-off-policy').textContent()).toMatch(/^off-policy, paid within 3 days of a decision, doubly robust \(\d+ logged decisions, observed \d+\.\d%\): baseline \d+\.\d% \(95% -?\d+\.\d%–\d+\.\d%\), wait \d+\.\d% /);
     await shot('jobs-backtest');
   });
 

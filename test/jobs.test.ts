@@ -55,6 +55,9 @@ describe('jobs and retraining from the console', () => {
     expect(runs.map((r) => r.policy)).toEqual(['ai', 'baseline']);
     expect(runs.every((r) => r.seed === 7 && r.contacts > 0 && r.recoveryRate > 0)).toBe(true);
     expect(runs[0]!.groups!.control.contacts).toBeGreaterThan(0);
+    // The learning run's off-policy estimates travel with its figures; the baseline run has none.
+    expect((runs[0] as { offPolicy?: { candidates: Array<{ name: string }> } }).offPolicy!.candidates.map((c) => c.name)).toEqual(['baseline', 'wait']);
+    expect(runs[1]).not.toHaveProperty('offPolicy');
     expect(job!.detail.comparison).toMatchObject({ recoveryRatio: expect.any(Number), contactsRatio: expect.any(Number) });
   });
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../core/package-root.js';
 import type { Job } from '../jobs/jobs.js';
+import type { OffPolicySummary } from './off-policy-log.js';
 import type { PolicyName } from './run-simulation.js';
 import { compareRuns, type SimulationSummary } from './summary.js';
 
@@ -24,6 +25,8 @@ export interface BacktestInput {
 export interface BacktestRun extends SimulationSummary {
   /** The learning policy's 5% control group (on the baseline schedule) and the rest. */
   groups?: { control: SimulationSummary; policy: SimulationSummary };
+  /** The learning run's off-policy estimates of the baseline and of waiting (off-policy-log.ts). */
+  offPolicy?: OffPolicySummary;
   seconds: number;
 }
 

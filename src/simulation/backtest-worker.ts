@@ -19,6 +19,6 @@ const runs: BacktestRun[] = policies.map((policy, run) => {
   const groups = result.groups
     ? { control: summarise({ ...result, totals: result.groups.control }), policy: summarise({ ...result, totals: result.groups.policy }) }
     : undefined;
-  return { ...summarise(result), ...(groups ? { groups } : {}), seconds: Number(result.seconds.toFixed(2)) };
+  return { ...summarise(result), ...(groups ? { groups } : {}), ...(result.offPolicy ? { offPolicy: result.offPolicy } : {}), seconds: Number(result.seconds.toFixed(2)) };
 });
 port.postMessage({ type: 'done', runs } satisfies BacktestMessage);

@@ -7,6 +7,13 @@ interface RunFigures {
   complaints: number;
   optOuts: number;
   groups?: { control: { recoveryRate: number; contacts: number } };
+  offPolicy?: OffPolicy;
+}
+
+interface OffPolicy {
+  policy: { decisions: number; paidRate: number | null };
+  control: { decisions: number; paidRate: number | null };
+  candidates: Array<{ name: string; doublyRobust: { value: number; interval: [number, number] } }>;
 }
 
 interface Comparison {
@@ -15,6 +22,7 @@ interface Comparison {
 }
 
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
+const shortPercent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
 
 /** A finished backtest's figures in words; any other job's result as the JSON it recorded. */
 export function JobResult({ kind, detail }: { kind: string; detail: Record<string, unknown> }) {
@@ -29,6 +37,13 @@ export function JobResult({ kind, detail }: { kind: string; detail: Record<strin
           <strong>{run.policy}</strong>: {t('backtest.recovered')} {percent(run.recoveryRate)}, {run.contacts} {t('backtest.contacts')}, {run.complaints}{' '}
           {t('backtest.complaints')}, {run.optOuts} {t('backtest.optOuts')}
           {run.groups && ` (${t('backtest.control')} ${percent(run.groups.control.recoveryRate)}, ${run.groups.control.contacts} ${t('backtest.contacts')})`}
+        </li>
+      ))}
+      {runs.filter((run) => run.offPolicy && run.offPolicy.candidates.length > 0).map((run) => (
+        <li key={`${run.policy}-ope`} className="backtest-off-policy">
+          {t('backtest.offPolicy')} ({run.offPolicy!.policy.decisions} {t('backtest.logged')}, {t('backtest.observed')} {shortPercent(run.offPolicy!.policy.paidRate)}):{' '}
+          {run.offPolicy!.candidates.map((c) => `${c.name} ${shortPercent(c.doublyRobust.value)} (95% ${shortPercent(c.doublyRobust.interval[0])}–${shortPercent(c.doublyRobust.interval[1])})`).join(', ')};{' '}
+          {t('backtest.control')} {t('backtest.observed')} {shortPercent(run.offPolicy!.control.paidRate)}
         </li>
       ))}
       {comparison && (
