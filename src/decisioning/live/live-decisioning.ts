@@ -195,22 +195,22 @@ function distributionFor(
  * the options' Beta posteriors, estimated once per situation like the channel choice. Options start
  * with one shared belief (the contact prior), so they are tried about equally until outcomes tell them apart.
  */
-function optionDistributionFor(random: { next(): number }, variants: readonly string[], posterior: (variant: string) => BetaParams, describe: (option: string) => string): ChoiceDistribution {
-  const wins = new Map<string, number>(variants.map((v) => [v, 1]));
+function optionDistributionFor(random: { next(): number }, options: readonly string[], posterior: (option: string) => BetaParams, describe: (option: string) => string): ChoiceDistribution {
+  const wins = new Map<string, number>(options.map((o) => [o, 1]));
   const total = DRAWS + wins.size;
   for (let i = 0; i < DRAWS; i++) {
-    let best = variants[0]!;
+    let best = options[0]!;
     let bestDraw = -1;
-    for (const v of variants) {
-      const b = posterior(v);
+    for (const o of options) {
+      const b = posterior(o);
       const draw = sampleBeta(random, b.alpha, b.beta);
-      if (draw > bestDraw) [best, bestDraw] = [v, draw];
+      if (draw > bestDraw) [best, bestDraw] = [o, draw];
     }
     wins.set(best, wins.get(best)! + 1);
   }
-  const reasons = new Map(variants.map((v) => {
-    const b = posterior(v);
-    return [v, [`${describe(v)}: p(pay) ${(b.alpha / (b.alpha + b.beta)).toFixed(3)} from ${Math.round(b.alpha + b.beta)} outcomes and prior`]];
+  const reasons = new Map(options.map((o) => {
+    const b = posterior(o);
+    return [o, [`${describe(o)}: p(pay) ${(b.alpha / (b.alpha + b.beta)).toFixed(3)} from ${Math.round(b.alpha + b.beta)} outcomes and prior`]];
   }));
   return { arms: cumulativeShares(wins, total), reasons };
 }
