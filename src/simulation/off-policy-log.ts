@@ -15,6 +15,8 @@ import { createRandom } from './random.js';
  *
  * Propensities here are per channel (every variant and send hour of it together), estimated by
  * re-deciding with a random source of the log's own, so that logging changes no decision of the run.
+ * Each logged decision keeps its own window even when the policy decides again sooner (the retry
+ * after an unnoticed contact): what is estimated is "paid within the window after a decision".
  */
 export interface OffPolicyOptions {
   /** One decision in `every` is logged; the rest cost nothing. */
