@@ -35,7 +35,7 @@ interface Row {
 }
 
 /**
- * The behaviour of `limit` debtors who were contacted or overdue in [since, until), chosen by a hash
+ * The behaviour of `limit` debtors who were contacted or fell due in the window, chosen by a hash
  * of their id (a stable, unbiased sample of a large portfolio), or of one debtor.
  */
 export async function loadBehaviour(db: Db, since: Date, until: Date, who: { customerId: string } | { limit: number }): Promise<ObservedBehaviour[]> {

@@ -35,7 +35,6 @@ export interface CustomerSegment {
 }
 
 interface Fit {
-  at: number;
   model: SegmentModel;
   /** The portfolio's typical value of each feature, standing in for what a debtor has no data for. */
   typical: BehaviourFeatures;
@@ -77,7 +76,7 @@ async function fit(db: Db, now: Date): Promise<Fit | null> {
     const own = answeredByHour[assignSegment(model, filled(row.features, typical)).id]!;
     for (let h = 0; h < HOURS_PER_WEEK; h++) own[h]! += counts[h]!;
   }
-  return { at: now.getTime(), model, typical, answeredByHour, fittedOn: rows.length };
+  return { model, typical, answeredByHour, fittedOn: rows.length };
 }
 
 export function createBehaviourSegments(db: Db, clock: Clock): BehaviourSegments {
@@ -88,10 +87,11 @@ export function createBehaviourSegments(db: Db, clock: Clock): BehaviourSegments
     const t = now.getTime();
     if (!current || fittedAt === undefined || t - fittedAt > FIT_TTL_MS || t < fittedAt) {
       fittedAt = t;
-      current = fit(db, now);
-      // A failed fit is not cached: the next view tries again.
-      current.catch(() => {
-        current = undefined;
+      const attempt = fit(db, now);
+      current = attempt;
+      // A failed fit is not cached: the next view tries again (unless a newer fit already replaced it).
+      attempt.catch(() => {
+        if (current === attempt) current = undefined;
       });
     }
     return current;
