@@ -1,7 +1,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildChartPage, buildReport, compareRuns, OUTCOME_DAYS, runSimulation, SIMULATION_CURRENCY, summarise, type OffPolicySummary, type PolicyName, type SimulationResult, type SimulationSummary } from '../simulation/index.js';
+import { buildChartPage, buildReport, compareRuns, OUTCOME_DAYS, runSimulation, SIMULATION_CURRENCY, formatRate, summarise, type OffPolicySummary, type PolicyName, type SimulationResult, type SimulationSummary } from '../simulation/index.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = 'usage: recoup simulate --customers N --days D --policy ai|baseline --seed S [--out DIR] [--compare] [--json]';
@@ -90,14 +90,12 @@ function describe(summary: SimulationSummary, result: SimulationResult): string 
   return lines.join('\n');
 }
 
-const percent = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-
 /** The off-policy estimates from the learning run's own log, beside what the log and the control group observed. */
 function describeOffPolicy(ope: OffPolicySummary): string[] {
-  const lines = [`         off-policy, paid within ${OUTCOME_DAYS} days of a decision: learning policy observed ${percent(ope.policy.paidRate)} (${ope.policy.decisions} logged decisions); control group observed ${percent(ope.control.paidRate)} (${ope.control.decisions} windows)`];
+  const lines = [`         off-policy, paid within ${OUTCOME_DAYS} days of a decision: learning policy observed ${formatRate(ope.policy.paidRate)} (${ope.policy.decisions} logged decisions); control group observed ${formatRate(ope.control.paidRate)} (${ope.control.decisions} windows)`];
   for (const c of ope.candidates) {
     const [low, high] = c.doublyRobust.interval;
-    lines.push(`           ${c.name.padEnd(8)} estimated ${percent(c.doublyRobust.value)} doubly robust (95% ${percent(low)}-${percent(high)}), IPS ${percent(c.ips.value)}, SNIPS ${percent(c.snips.value)}, effective sample ${c.effectiveSampleSize}`);
+    lines.push(`           ${c.name.padEnd(8)} estimated ${formatRate(c.doublyRobust.value)} doubly robust (95% ${formatRate(low)}-${formatRate(high)}), IPS ${formatRate(c.ips.value)}, SNIPS ${formatRate(c.snips.value)}, effective sample ${c.effectiveSampleSize}`);
   }
   if (ope.note) lines.push(`           no estimate: ${ope.note}`);
   return lines;

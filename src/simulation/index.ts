@@ -3,7 +3,7 @@ export { AiPolicy, ALL_ARMS, OUTCOME_DAYS, SIMULATION_EV_CONFIG, type AiPolicyOp
 export { BASELINE_HOUR, baselineContact, createBaselinePolicy } from './baseline-policy.js';
 export { CHANNELS, CHANNEL_COST_MINOR, SIMULATION_CURRENCY, VARIANTS, type Channel, type PlannedContact, type Variant } from './channels.js';
 export { allowedChannels, checkContact, CONTACT_RULES } from './contact-rules.js';
-export { baselineInWindow, OffPolicyLog, type OffPolicyOptions, type OffPolicySummary } from './off-policy-log.js';
+export { baselineInWindow, formatRate, OffPolicyLog, type OffPolicyOptions, type OffPolicySummary } from './off-policy-log.js';
 export type { CaseView, SimulationPolicy } from './policy.js';
 export { generatePopulation, type Debtor, type DebtorProfile, type DebtorTraits } from './population.js';
 export { buildChartPage, buildReport } from './report.js';

@@ -54,6 +54,9 @@ interface Open {
 
 const round = (x: number) => Number(x.toFixed(4));
 
+/** A rate as the CLI and the chart page print the estimates: one decimal of a percent, or n/a. */
+export const formatRate = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+
 export class OffPolicyLog {
   readonly #random;
   readonly #every: number;

@@ -1,5 +1,5 @@
 import { renderRecoveryPage, type ChartSeries } from './chart-html.js';
-import type { OffPolicySummary } from './off-policy-log.js';
+import { formatRate, type OffPolicySummary } from './off-policy-log.js';
 import type { SimulationResult } from './run-simulation.js';
 import { compareRuns, describeRun, describeSetup, ratio, summarise } from './summary.js';
 
@@ -36,10 +36,8 @@ export function buildChartPage(runs: readonly SimulationResult[]): string {
   return renderRecoveryPage(runs.map(series), ope ? `${text} ${describeOffPolicy(ope)}` : text);
 }
 
-const percent = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-
 /** One sentence for the chart page: the candidates as the learning run's log estimates them, and the control group's check. */
 function describeOffPolicy(ope: OffPolicySummary): string {
-  const estimates = ope.candidates.map((c) => `${c.name} ${percent(c.doublyRobust.value)} (95% ${percent(c.doublyRobust.interval[0])}-${percent(c.doublyRobust.interval[1])})`);
-  return `Off-policy, paid within the outcome window of a decision, estimated doubly robust from ${ope.policy.decisions} logged decisions of the learning policy (observed ${percent(ope.policy.paidRate)}): ${estimates.join(', ') || ope.note}; the control group on the real schedule observed ${percent(ope.control.paidRate)}.`;
+  const estimates = ope.candidates.map((c) => `${c.name} ${formatRate(c.doublyRobust.value)} (95% ${formatRate(c.doublyRobust.interval[0])}-${formatRate(c.doublyRobust.interval[1])})`);
+  return `Off-policy, paid within the outcome window of a decision, estimated doubly robust from ${ope.policy.decisions} logged decisions of the learning policy (observed ${formatRate(ope.policy.paidRate)}): ${estimates.join(', ') || ope.note}; the control group on the real schedule observed ${formatRate(ope.control.paidRate)}.`;
 }

@@ -36,12 +36,12 @@ const HOUR_OF_WEEK = sql<number>`((extract(isodow from a.sent_at at time zone co
   + extract(hour from a.sent_at at time zone coalesce(c.timezone, 'UTC'))::int)`;
 const ANSWERED = sql`a.status in ('read', 'clicked', 'replied')`;
 
-async function countByHourOfWeek(db: Db, since: Date, until: Date, customerId?: string): Promise<number[]> {
+/** The whole portfolio's answered contacts by local hour of the week. */
+async function portfolioByHourOfWeek(db: Db, since: Date, until: Date): Promise<number[]> {
   const rows = await sql<{ how: number; n: number }>`
     select ${HOUR_OF_WEEK} as how, count(*)::int as n
     from contact_attempts a join customers c on c.id = a.customer_id
     where ${ANSWERED} and a.sent_at >= ${since}::timestamptz and a.sent_at < ${until}::timestamptz
-      ${customerId === undefined ? sql`` : sql`and a.customer_id = ${customerId}::uuid`}
     group by 1`.execute(db);
   const counts = new Array<number>(HOURS_PER_WEEK).fill(0);
   for (const row of rows.rows) counts[row.how] = row.n;
@@ -78,12 +78,12 @@ export function createSendTimeProfiles(db: Db, clock: Clock): SendTimeProfiles {
       const now = clock.now();
       const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000);
       if (!portfolio || now.getTime() - portfolio.at > PORTFOLIO_TTL_MS || now.getTime() < portfolio.at) {
-        const counts = await countByHourOfWeek(db, since, now);
+        const counts = await portfolioByHourOfWeek(db, since, now);
         portfolio = { counts, shares: segmentDistribution([counts]), at: now.getTime() };
       }
       const portfolioResponses = portfolio.counts.reduce((a, b) => a + b, 0);
       if (portfolioResponses === 0) return null;
-      const person = await countByHourOfWeek(db, since, now, customerId);
+      const person = (await answeredByHourOfWeek(db, since, now, [customerId])).get(customerId) ?? new Array<number>(HOURS_PER_WEEK).fill(0);
       const segmentResponses = segment ? segment.answeredByHour.reduce((a, b) => a + b, 0) : 0;
       const prior = segment && segmentResponses > 0 ? shrinkToSegment(segment.answeredByHour, portfolio.shares) : portfolio.shares;
       return {
