@@ -79,7 +79,7 @@ export async function loadOpenCases(url: string, rows: number, now: Date, vault:
   return (performance.now() - started) / 1000;
 }
 
-/** Attempts due now for the first `count` customers, on SMS (everyone has a phone). */
+/** Planned reminders due now for the first `count` customers, on SMS (everyone has a phone), as the planner stores them: drafts. */
 export async function loadDueAttempts(url: string, count: number, now: Date): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -88,8 +88,14 @@ export async function loadDueAttempts(url: string, count: number, now: Date): Pr
     await client.query('truncate contact_attempts, decision_outcomes');
     await client.query(
       `insert into contact_attempts (idempotency_key, customer_id, channel, content, status, due_at, created_at, updated_at)
-       select 'send-bench-' || c.external_id, c.id, 'sms', jsonb_build_object('text', 'Your bill is overdue', 'locale', c.locale), 'scheduled', $1::timestamptz, $1::timestamptz, $1::timestamptz
-       from customers c order by c.external_id limit $2`,
+       select 'send-bench-' || c.external_id, c.id, 'sms',
+              jsonb_build_object('locale', c.locale, 'draft', jsonb_build_object(
+                'channel', 'sms', 'stage', k.stage, 'templateId', 'reminder-sms', 'variant', null, 'locale', c.locale, 'timezone', c.timezone,
+                'name', c.name, 'now', $1::timestamptz, 'items', jsonb_build_array(jsonb_build_object('amountMinor', r.amount_minor::text, 'currency', r.currency, 'dueAt', r.due_at)),
+                'payLink', null, 'unsubscribeUrl', null, 'slowSpeech', false)),
+              'scheduled', $1::timestamptz, $1::timestamptz, $1::timestamptz
+       from customers c join receivables r on r.customer_id = c.id join cases k on k.customer_id = c.id
+       order by c.external_id limit $2`,
       [now.toISOString(), count],
     );
     await client.query('analyze contact_attempts');

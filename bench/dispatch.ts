@@ -63,10 +63,10 @@ async function startApp(databaseUrl: string): Promise<App> {
 async function measurePlanning(app: App, log: (line: string) => void) {
   const policy = loadPolicyFile();
   global.gc?.();
-  // The same planner dependencies the app wires up: email unsubscribe links, pay links, and the
-  // learning policy in its default mode, so the figure is what a deployment pays per planning run.
+  // The same planner dependencies the app wires up, the learning policy in its default mode, so the
+  // figure is what a deployment pays per planning run.
   const decisioning = createLiveDecisioning(DEFAULT_DECISIONING);
-  const deps = { db: app.db, policy: () => policy, unsubscribeUrl: unsubscribeUrlFor(app.config.publicUrl!, app.links), decisioning, payLinkUrl: app.payLinks.urlFor };
+  const deps = { db: app.db, policy: () => policy, decisioning };
   const run = await withPeakRss(() => planContacts(deps, app.clock.now()));
   const { cases, scheduled, blocked } = run.value;
   log(`dispatch: planned ${cases} cases in ${run.seconds.toFixed(1)} s = ${Math.round(cases / run.seconds)} decisions/s (${scheduled} scheduled, ${blocked} blocked); peak RSS ${run.peakRssMiB} MiB`);
@@ -100,13 +100,15 @@ async function measureSends(app: App, url: string, sends: number, log: (line: st
   try {
     const provider = createWebhookProvider({ url: peer.url, secret: SEND_SECRET });
     const { batchSize, concurrency } = app.config.delivery;
-    const work = createDeliveryWork({ db: app.db, clock: app.clock, vault: app.vault, providerFor: () => provider, logger: { warn: () => undefined }, owner: 'bench', batchSize, concurrency });
+    // Worded at send time as in the app: the template, the signed pay link and unsubscribe link.
+    const links = { payLinkUrl: app.payLinks.urlFor, unsubscribeUrl: unsubscribeUrlFor(app.config.publicUrl!, app.links) };
+    const work = createDeliveryWork({ db: app.db, clock: app.clock, vault: app.vault, providerFor: () => provider, logger: { warn: () => undefined }, owner: 'bench', batchSize, concurrency, ...links });
     const run = await withPeakRss(() => work.runDue(app.clock.now()));
     const counts = await app.db.selectFrom('contact_attempts').select(({ fn }) => ['status', fn.countAll<string>().as('n')]).groupBy('status').execute();
     const sent = Number(counts.find((c) => c.status === 'sent')?.n ?? 0);
     log(`dispatch: sent ${sent} of ${sends} through the webhook provider in ${run.seconds.toFixed(1)} s = ${Math.round(sent / run.seconds)} sends/s (batch ${batchSize}, ${concurrency} in flight)`);
     return {
-      what: 'createDeliveryWork().runDue against a local HTTP gateway in the same process (signature and key checked), SMS attempts due now',
+      what: 'createDeliveryWork().runDue against a local HTTP gateway in the same process (signature and key checked), planned SMS reminders due now, worded from their drafts at send time',
       attempts: sends, sent, gatewayRequests: peer.received, distinctKeys: peer.distinctKeys.size, badSignatures: peer.badSignatures,
       batchSize, concurrency, seconds: round(run.seconds), sendsPerSecond: Math.round(sent / run.seconds), peakRssMiB: run.peakRssMiB,
       statuses: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),

@@ -171,7 +171,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sendHour: config.decisioning.sendHour,
     channelCost: { ...DEFAULT_DECISIONING.channelCost, ...config.decisioning.channelCost },
   });
-  const planner = createPlannerWork({ db, policy: () => policies.current(), unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links), decisioning, payLinkUrl: payLinks.urlFor, keepDrafts: config.messageWriter !== undefined });
+  const planner = createPlannerWork({ db, policy: () => policies.current(), decisioning });
   if (config.decisioning.mode === 'ai') work.register(createOutcomeWork(db, config.decisioning.outcomeWindowDays));
   // Another process on the same PostgreSQL may have activated a version: adopt it before planning.
   work.register({
@@ -188,6 +188,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   work.register(
     createDeliveryWork({
       db, clock, vault, providerFor, logger, scanner, owner: options.workerId, writeDraft: draftWriter(config, scanner),
+      payLinkUrl: payLinks.urlFor, unsubscribeUrl: unsubscribeUrlFor(config.publicUrl!, links),
       batchSize: delivery.batchSize, concurrency: delivery.concurrency, pollMs: delivery.pollMs,
       job: { ...CONTACT_ATTEMPT_JOB, leaseMs: delivery.leaseSeconds * 1000 },
     }),

@@ -29,10 +29,14 @@ describe.each(DATABASE_KINDS)('the chat page on %s', (kind) => {
     });
     expect(res.body.counts.created).toBe(2);
     customerId = res.body.results[0].id;
-    // The planner runs as the clock passes the hour; the reminder is planned for the debtor's contact hours.
-    await h.advance(60);
-    const messages = await h.call('GET', `/v1/messages?customerId=${customerId}&channel=sms&limit=10`);
-    const texts: string[] = messages.body.items.map((m: { text: string | null }) => m.text ?? '');
+    // The planner runs as the clock passes the hour; the reminder is planned for the debtor's contact
+    // hours and worded, link included, when it is sent.
+    let texts: string[] = [];
+    for (let hour = 0; hour < 24 && texts.length === 0; hour++) {
+      await h.advance(60);
+      const messages = await h.call('GET', `/v1/messages?customerId=${customerId}&channel=sms&status=sent&limit=10`);
+      texts = messages.body.items.map((m: { text: string | null }) => m.text ?? '');
+    }
     const link = texts.map((t) => /https?:\/\/\S+\/p\/([A-Za-z0-9_-]{40})/.exec(t)).find(Boolean);
     expect(link, texts.join('\n')).toBeTruthy();
     token = link![1]!;

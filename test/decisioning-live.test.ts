@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLiveDecisioning, DEFAULT_DECISIONING, loadOutcomeCounts, posteriorFor } from '../src/decisioning/live/live-decisioning.js';
+import { fromDraft, type MessageDraft, renderMessage } from '../src/messaging/index.js';
+import { createLiveDecisioning, dailyDraws, DEFAULT_DECISIONING, loadOutcomeCounts, posteriorFor } from '../src/decisioning/live/live-decisioning.js';
 import { observeOutcomes } from '../src/decisioning/live/outcomes.js';
-import { hashToUniform } from '../src/decisioning/policy/index.js';
 import { scheduleAttempts } from '../src/delivery/attempt-queue.js';
 import { planContacts, WAIT_RULE } from '../src/delivery/planner.js';
 import type { Decision, EvaluationContext } from '../src/strategy/index.js';
@@ -215,7 +215,7 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     const id: string = res.body.results[0].id;
     const localDay = (offsetDays: number) => new Date(now().getTime() + offsetDays * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
     const experiment = Array.from({ length: 100 }, (_, i) => `dl-plan-${i}`).find((e) =>
-      [0, 1].every((d) => { const u = hashToUniform(`${e}:${localDay(d)}`, id); return u > 0.1 && u < 0.9; }))!;
+      [0, 1].every((d) => { const u = dailyDraws(e, id, localDay(d)).channel; return u > 0.1 && u < 0.9; }))!;
     // A belief that waiting pays far better than any contact: the planner skips the contact and says why.
     const patient = { ...DEFAULT_DECISIONING, experiment, controlRate: 0, prior: { contact: 0.01, wait: 0.9, strength: 1000 } };
     const waited = await planFor(patient);
@@ -240,6 +240,8 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     // The wording the policy chose is the one the reminder was written in, and is scored with it.
     const wording = (chosen.decisioning as unknown as { variant: string }).variant;
     expect(['neutral', 'friendly', 'firm', 'neutral-short', 'friendly-short', 'firm-short']).toContain(wording);
-    expect((planned[0]!.content as { rendering: { variant: string } }).rendering.variant).toBe(wording);
+    const draft = (planned[0]!.content as { draft: MessageDraft }).draft;
+    expect(draft.variant).toBe(wording);
+    expect(renderMessage(fromDraft(draft)).rendering?.variant).toBe(wording);
   });
 });

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import { listCases, listReceivables, type CaseView, type ReceivableView } from '../receivables/queries.js';
 import { type DisputeView, loadHoldsView, type PromiseView } from '../holds/index.js';
 import { KIND_TO_API } from './identities.js';
+import { previewText } from '../messaging/index.js';
 
 export interface TimelineEntry {
   at: string;
@@ -93,7 +94,7 @@ async function loadTimeline(db: Db, customerId: string): Promise<TimelineEntry[]
       from case_transitions t join cases c on c.id = t.case_id where c.customer_id = ${customerId}
       union all
       select coalesce(a.sent_at, a.updated_at), 'message.' || a.status, a.channel, a.receivable_ids[1],
-             jsonb_build_object('messageId', a.id, 'templateId', a.template_id, 'text', a.content->>'text', 'decision', a.decision)
+             jsonb_build_object('messageId', a.id, 'templateId', a.template_id, 'text', a.content->>'text', 'draft', a.content->'draft', 'decision', a.decision)
       from contact_attempts a where a.customer_id = ${customerId}
       union all
       select l.recorded_at, case when l.granted then 'consent.granted' else 'consent.withdrawn' end, l.channel, null,
@@ -122,7 +123,7 @@ async function loadTimeline(db: Db, customerId: string): Promise<TimelineEntry[]
     kind: row.kind,
     channel: row.channel,
     receivableId: row.receivable_id,
-    summary: redactFreeText(row.kind, row.kind === 'payment' || row.kind.startsWith('promise.') ? withAmount(row.detail) : row.detail),
+    summary: redactFreeText(row.kind, row.kind === 'payment' || row.kind.startsWith('promise.') ? withAmount(row.detail) : row.kind.startsWith('message.') ? worded(row.detail) : row.detail),
   }));
 }
 
@@ -138,6 +139,13 @@ function redactFreeText(kind: string, detail: Record<string, unknown>): Record<s
   const out = { ...detail };
   for (const field of FREE_TEXT_FIELDS) if (typeof out[field] === 'string') out[field] = redactContactDetails(out[field]);
   return out;
+}
+
+/** A planned message is worded at send time: until then the timeline shows its draft rendered as a preview. */
+function worded(detail: Record<string, unknown>): Record<string, unknown> {
+  if (!('draft' in detail)) return detail;
+  const { draft: _draft, ...rest } = detail;
+  return { ...rest, text: previewText(detail) };
 }
 
 function withAmount(detail: Record<string, unknown>): Record<string, unknown> {

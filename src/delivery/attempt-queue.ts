@@ -75,11 +75,17 @@ export async function claimDueAttempts(db: Db, now: Date, owner: string, limit: 
   return result.rows;
 }
 
+/**
+ * The words rendered at send time (send-content.ts), stored with the outcome in the same update, in
+ * place of the draft: the record then shows what was sent, or what the gate refused.
+ */
+const wordsSet = (words: Record<string, unknown> | undefined) => (words ? { content: JSON.stringify(words) as never } : {});
+
 /** Only the current lease holder may finish an attempt: a worker that lost its lease changes nothing. */
-export async function markSent(db: Db, attempt: AttemptRow, owner: string, now: Date, providerId: string, providerMessageId: string): Promise<boolean> {
+export async function markSent(db: Db, attempt: AttemptRow, owner: string, now: Date, providerId: string, providerMessageId: string, words?: Record<string, unknown>): Promise<boolean> {
   const result = await db
     .updateTable('contact_attempts')
-    .set({ status: 'sent', sent_at: now, provider: providerId, provider_message_id: providerMessageId, lease_owner: null, lease_expires_at: null, last_error: null, updated_at: now })
+    .set({ status: 'sent', sent_at: now, provider: providerId, provider_message_id: providerMessageId, lease_owner: null, lease_expires_at: null, last_error: null, updated_at: now, ...wordsSet(words) })
     .where('id', '=', attempt.id)
     .where('lease_owner', '=', owner)
     .where('status', '=', 'sending')
@@ -113,10 +119,10 @@ export async function markRetry(db: Db, attempt: AttemptRow, owner: string, now:
   return result.numUpdatedRows > 0n;
 }
 
-export async function markFailed(db: Db, attempt: AttemptRow, owner: string, now: Date, error: string): Promise<boolean> {
+export async function markFailed(db: Db, attempt: AttemptRow, owner: string, now: Date, error: string, words?: Record<string, unknown>): Promise<boolean> {
   const result = await db
     .updateTable('contact_attempts')
-    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, last_error: error, updated_at: now })
+    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, last_error: error, updated_at: now, ...wordsSet(words) })
     .where('id', '=', attempt.id)
     .where('lease_owner', '=', owner)
     .where('status', '=', 'sending')
@@ -129,13 +135,13 @@ export async function markFailed(db: Db, attempt: AttemptRow, owner: string, now
  * rule in its decision (shown by GET /v1/messages) and an audit entry committed in the same
  * transaction. The planner's own rule and reason are kept under `planned`.
  */
-export async function markBlocked(db: Db, attempt: AttemptRow, owner: string, now: Date, compliance: { rule: string; family: string; severity: string; match: string; violations: unknown[] }): Promise<boolean> {
+export async function markBlocked(db: Db, attempt: AttemptRow, owner: string, now: Date, compliance: { rule: string; family: string; severity: string; match: string; violations: unknown[] }, words?: Record<string, unknown>): Promise<boolean> {
   const planned = { rule: attempt.decision.rule, reason: attempt.decision.reason, outcome: attempt.decision.outcome };
   const decision = { ...attempt.decision, outcome: 'blocked', rule: compliance.rule, reason: `compliance gate: ${compliance.family} (${compliance.rule})`, planned, compliance };
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('contact_attempts')
-      .set({ status: 'blocked', decision: JSON.stringify(decision) as never, lease_owner: null, lease_expires_at: null, last_error: `blocked by compliance rule ${compliance.rule}`, updated_at: now })
+      .set({ status: 'blocked', decision: JSON.stringify(decision) as never, lease_owner: null, lease_expires_at: null, last_error: `blocked by compliance rule ${compliance.rule}`, updated_at: now, ...wordsSet(words) })
       .where('id', '=', attempt.id)
       .where('lease_owner', '=', owner)
       .where('status', '=', 'sending')

@@ -7,13 +7,13 @@ import type { Channel, IdentityKind } from '../db/schema.js';
 import type { PiiVault } from '../compliance/pii-vault.js';
 import { redactContactDetails } from '../compliance/masking.js';
 import { type AttemptRow, claimDueAttempts, markBlocked, markFailed, markRetry, markSent, nextAttemptDueAt, saveWrittenContent } from './attempt-queue.js';
-import { fromDraft, type MessageDraft, type RenderRequest, type WrittenMessage } from '../messaging/index.js';
 import { CONTACT_ATTEMPT_JOB, type JobKind, retryDelayMs } from './job-catalog.js';
 import { type ChannelProvider, isRetryable, type MessageContent, type Recipient, type SendResult } from './provider.js';
 import { anyOf } from '../db/any-of.js';
 import { checkMessageContent, type ContentScanner, shippedScanner } from '../compliance/scanner/index.js';
+import { type SendWordingDeps, wordForSending } from './send-content.js';
 
-export interface DeliveryDeps {
+export interface DeliveryDeps extends SendWordingDeps {
   db: Db;
   clock: Clock;
   vault: PiiVault;
@@ -29,11 +29,6 @@ export interface DeliveryDeps {
   random?: () => number;
   /** The compliance gate's scanner (app.ts builds it with the configured rule files); the shipped library when absent. */
   scanner?: ContentScanner;
-  /**
-   * Words a drafted reminder at send time (the language-model writer, falling back to the template);
-   * absent when no model is configured, and drafts are then sent as the template rendered them.
-   */
-  writeDraft?: (request: RenderRequest) => Promise<WrittenMessage>;
 }
 
 const RECIPIENT_FIELD: Record<IdentityKind, keyof Recipient | undefined> = {
@@ -78,26 +73,35 @@ export function createDeliveryWork(deps: DeliveryDeps): DueWork {
   const batchSize = deps.batchSize ?? 200;
   const scanner = deps.scanner ?? shippedScanner();
 
-  /** The content to send: a draft worded now and stored first, or the content as planned. Undefined when the lease was lost. */
-  async function contentToSend(attempt: AttemptRow): Promise<Record<string, unknown> | undefined> {
-    const { draft, ...planned } = attempt.content as Record<string, unknown> & { draft?: MessageDraft };
-    if (!draft || !deps.writeDraft) return planned;
-    const written = await deps.writeDraft(fromDraft(draft));
-    const writer = written.source === 'model' ? { source: 'model' } : { source: 'template', ...(written.fallback ? { fallback: written.fallback } : {}) };
-    const content = { ...written.content, locale: planned.locale, writer };
-    return (await saveWrittenContent(deps.db, attempt, owner, deps.clock.now(), content)) ? content : undefined;
+  /**
+   * The words to send and, when they were rendered just now from the template, the same words to
+   * store with the outcome. A model's words are stored before sending instead, so that a retry sends
+   * them again rather than asking the model anew. Undefined when the lease was lost meanwhile.
+   */
+  async function wordsToSend(attempt: AttemptRow): Promise<{ content: Record<string, unknown>; store?: Record<string, unknown> } | undefined> {
+    const wording = await wordForSending(deps, attempt, deps.clock.now());
+    if (wording.worded === 'stored') return { content: wording.content };
+    if (wording.worded === 'template') return { content: wording.content, store: wording.content };
+    return (await saveWrittenContent(deps.db, attempt, owner, deps.clock.now(), wording.content)) ? { content: wording.content } : undefined;
   }
 
   async function deliver(claimed: AttemptRow, recipient: Recipient): Promise<void> {
-    const content = await contentToSend(claimed);
-    if (!content) return;
-    const attempt = { ...claimed, content };
+    let words: Awaited<ReturnType<typeof wordsToSend>>;
+    try {
+      words = await wordsToSend(claimed);
+    } catch (error) {
+      // A draft that cannot be worded (a damaged row) would fail the same way on every retry.
+      await markFailed(deps.db, claimed, owner, deps.clock.now(), `the message could not be worded: ${(error as Error).message}`);
+      return;
+    }
+    if (!words) return;
+    const attempt = { ...claimed, content: words.content };
     // The compliance gate: checked here, at the last moment, so that no path to a provider (planner,
     // flow, agent, language model, a row written by hand) skips it. A block is final, not retried.
     const verdict = checkMessageContent(scanner, attempt.channel, attempt.content);
     if (!verdict.allowed) {
       const blockedBy = verdict.blockedBy!;
-      await markBlocked(deps.db, attempt, owner, deps.clock.now(), { ...blockedBy, violations: verdict.violations });
+      await markBlocked(deps.db, attempt, owner, deps.clock.now(), { ...blockedBy, violations: verdict.violations }, words.store);
       return;
     }
     const provider = deps.providerFor(attempt.channel);
@@ -113,7 +117,7 @@ export function createDeliveryWork(deps: DeliveryDeps): DueWork {
     }
     const now = deps.clock.now();
     if (result.ok) {
-      await markSent(deps.db, attempt, owner, now, provider.id, result.providerMessageId);
+      await markSent(deps.db, attempt, owner, now, provider.id, result.providerMessageId, words.store);
       return;
     }
     // Gateways quote the recipient back in their errors; the reason is stored and shown, so mask it.
@@ -122,7 +126,7 @@ export function createDeliveryWork(deps: DeliveryDeps): DueWork {
       const delay = Math.max(result.retryAfterMs ?? 0, retryDelayMs(job.retry, attempt.attempt_count, deps.random));
       await markRetry(deps.db, attempt, owner, now, new Date(now.getTime() + delay), reason);
     } else {
-      await markFailed(deps.db, attempt, owner, now, reason);
+      await markFailed(deps.db, attempt, owner, now, reason, words.store);
       deps.logger.warn({ attemptId: attempt.id, channel: attempt.channel, kind: result.kind }, 'contact attempt failed');
     }
   }

@@ -5,6 +5,7 @@ import { afterCursor } from '../db/keyset.js';
 import { parseInstant } from '../core/time.js';
 import type { Db } from '../db/database.js';
 import type { AttemptStatus, Channel } from '../db/schema.js';
+import { previewText } from '../messaging/index.js';
 
 export interface MessageView {
   id: string;
@@ -68,7 +69,7 @@ export async function listMessages(db: Db, filter: MessageFilter): Promise<Resul
       scheduledFor: row.due_at.toISOString(),
       sentAt: row.sent_at?.toISOString() ?? null,
       templateId: row.template_id,
-      text: typeof row.content.text === 'string' ? row.content.text : null,
+      text: previewText(row.content),
       attempts: row.attempt_count,
       lastError: row.last_error,
       decision: row.decision,

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { periodicWork } from '../core/periodic-work.js';
 import type { DueWork } from '../core/work-loop.js';
 import type { Db } from '../db/database.js';
-import type { Channel } from '../db/schema.js';
-import { type RenderRequest, renderMessage, shippedRenderer, toDraft } from '../messaging/index.js';
+import { type RenderRequest, shippedRenderer, toDraft } from '../messaging/index.js';
 import { settlePromises } from '../holds/index.js';
 import type { LiveDecisioning, PlanningRun } from '../decisioning/live/live-decisioning.js';
 import { hourOptions } from '../decisioning/live/send-hour-choice.js';
@@ -19,22 +18,33 @@ export interface PlanResult {
 
 // Perf: a luxon DateTime per attempt only to name the local day was a visible share of planning time
 // in bench/dispatch; one cached Intl formatter per zone gives the same YYYY-MM-DD (en-CA's format).
-const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+// Most contacts of a run fall on a few instants per zone (now, or the start of its contact hours),
+// so the days of recent instants are kept per zone too.
+const DAY_FORMATS = new Map<string, { format: Intl.DateTimeFormat; days: Map<number, string> }>();
+const DAYS_KEPT_PER_ZONE = 1024;
 function localDay(at: Date, zone: string): string {
-  let format = DAY_FORMATS.get(zone);
-  if (!format) {
+  let zoneDays = DAY_FORMATS.get(zone);
+  if (!zoneDays) {
     try {
-      format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      zoneDays = { format: new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }), days: new Map() };
     } catch {
       // A zone this runtime does not know: the UTC day, as luxon's invalid-zone fallback gave before.
       return at.toISOString().slice(0, 10);
     }
-    DAY_FORMATS.set(zone, format);
+    DAY_FORMATS.set(zone, zoneDays);
   }
-  return format.format(at);
+  const ms = at.getTime();
+  let day = zoneDays.days.get(ms);
+  if (day === undefined) {
+    if (zoneDays.days.size >= DAYS_KEPT_PER_ZONE) zoneDays.days.clear();
+    zoneDays.days.set(ms, (day = zoneDays.format.format(at)));
+  }
+  return day;
 }
 
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
+// Two writes beside one read: PostgreSQL then has work for both cores while this process plans.
+const WRITES_IN_FLIGHT = 2;
 
 /**
  * What the timeline and GET /v1/messages show for the decision. The reason already spells out every
@@ -67,14 +77,8 @@ export interface PlannerDeps {
   db: Db;
   /** The policy in force, read for each debtor so that a newly activated version applies from the next one on. */
   policy: () => CompiledPolicy;
-  /** A signed one-click unsubscribe link for a customer and channel (email carries it, by law). */
-  unsubscribeUrl?: (customerId: string, channel: Channel, now: Date) => string;
   /** Chooses among the allowed channels and their template's wordings, or to wait; without it, the first allowed in escalation order. */
   decisioning?: LiveDecisioning;
-  /** The signed short link to the debtor's chat-and-pay page, written into reminders whose template has a place for it. */
-  payLinkUrl?: (customerId: string, now: Date) => string;
-  /** Keep each reminder's template and facts with it (`content.draft`), for a language model to word it at send time. */
-  keepDrafts?: boolean;
 }
 
 // Perf: asked once per planned contact; the shipped templates are loaded once per process, so each
@@ -91,11 +95,15 @@ function variantsOf(decision: Decision): readonly string[] {
 /** The learning policy's "not now": the contact the strategy allowed, recorded as skipped with its reasons. */
 export const WAIT_RULE = 'decisioning.wait';
 
-/** The reminder as the template words it, with its draft when a model will word it again at send time. */
-function contentFor(deps: PlannerDeps, request: RenderRequest, willSend: boolean): Record<string, unknown> {
-  const content: Record<string, unknown> = { ...renderMessage(request), locale: request.locale };
-  if (deps.keepDrafts && willSend) content.draft = toDraft(request);
-  return content;
+/**
+ * What the reminder is to say, not yet worded: its template, wording and facts. Delivery words it at
+ * send time (src/delivery/send-content.ts), with the signed links made then and the template or the
+ * language model in force then; reads of a planned message render it for a preview. Perf: rendering
+ * and link signing were a fifth of planning's time and the rendered text most of each attempt row,
+ * paid for every debtor although payments cancel many reminders before they go (bench/dispatch).
+ */
+function draftContent(request: RenderRequest): Record<string, unknown> {
+  return { locale: request.locale, draft: toDraft(request) };
 }
 
 /**
@@ -150,14 +158,11 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
       receivableIds: decision.receivableIds,
       channel: decision.channel,
       templateId: decision.templates[0] ?? null,
-      content: contentFor(deps, {
+      content: draftContent({
         templateId: decision.templates[0], locale: ctx.customer.locale, channel: decision.channel, stage: decision.stage, name: subject.name, timezone: zone, items,
         now: at,
         variant: choice?.kind === 'contact' ? choice.variant : undefined,
-        // Only for a reminder that will go out: a blocked or waiting contact's text is a record, not a message.
-        payLink: chosen ? deps.payLinkUrl?.(customerId, ctx.now) : undefined,
-        unsubscribeUrl: decision.channel === 'email' ? deps.unsubscribeUrl?.(customerId, 'email', ctx.now) : undefined,
-      }, chosen !== undefined),
+      }),
       dueAt: at,
       decision: record,
       status: chosen ? 'scheduled' : 'blocked',
@@ -180,11 +185,13 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
       else result.scheduled += 1;
     }
   };
-  // Perf: the database reads the next page and writes the previous one while this process evaluates
-  // the current one. Pages are disjoint sets of debtors, so one page's inserts cannot change another
-  // page's history; without the overlap the process sat idle on every query (bench/dispatch).
+  // Perf: the database reads the next page and writes earlier ones while this process evaluates the
+  // current one. Pages are disjoint sets of debtors, so one page's inserts cannot change another
+  // page's history, nor collide with another page's keys; without the overlap the process sat idle
+  // on every query, and with one write at a time the writes were the longest path (bench/dispatch).
   let next = loadPlanningPage(db, now, FIRST_ID, pageSize);
-  let writing: Promise<void> = Promise.resolve();
+  const writing = new Set<Promise<void>>();
+  let failed: { error: unknown } | undefined;
   try {
     for (;;) {
       const page = await next;
@@ -195,16 +202,18 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
       }
       const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, run, s.customerId, s));
       result.cases += page.length;
-      // One write in flight at a time: the previous page's must finish (or fail) before this one starts.
-      await writing;
-      writing = scheduleAttempts(db, now, attempts).then((inserted) => count(attempts, inserted));
-      // Awaited before the next write; a failure meanwhile must not count as unhandled.
-      writing.catch(() => undefined);
+      // At most WRITES_IN_FLIGHT: each holds a page's attempts in memory until it is done. A failed
+      // write stays in the set, so the race raises it before another page is written.
+      while (writing.size >= WRITES_IN_FLIGHT) await Promise.race(writing);
+      if (failed) throw failed.error;
+      const write: Promise<void> = scheduleAttempts(db, now, attempts).then((inserted) => count(attempts, inserted));
+      writing.add(write);
+      write.then(() => writing.delete(write), (error: unknown) => { failed ??= { error }; });
       if (page.length < pageSize) break;
     }
   } finally {
-    // A failed read must not leave a write running unobserved; its own failure surfaces here.
-    await writing;
+    // A failed read must not leave writes running unobserved; their own failure surfaces here.
+    await Promise.all(writing);
   }
   return result;
 }

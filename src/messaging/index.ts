@@ -1,6 +1,6 @@
 /** Messaging: templates per channel and locale, their variants, and the optional language-model writer. */
 export { createMessageRenderer, MAIN_FIELD, type MessageRenderer, type PreparedMessage, type RenderRequest } from './render-message.js';
-export { loadMessageRenderer, renderMessage, shippedRenderer, SHIPPED_TEMPLATE_DIR } from './shipped-templates.js';
+export { loadMessageRenderer, previewText, renderMessage, shippedRenderer, SHIPPED_TEMPLATE_DIR } from './shipped-templates.js';
 export { loadTemplateDir } from './template-files.js';
 export { createPayLinks, PAY_LINK_PATH, type PayLinks } from './pay-link.js';
 export { measureSms, type SmsSize } from './sms-segments.js';

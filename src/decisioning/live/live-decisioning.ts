@@ -5,7 +5,7 @@ import type { Channel } from '../../db/schema.js';
 import { createRandom } from '../../simulation/random.js';
 import type { Decision as RuleDecision, EvaluationContext } from '../../strategy/index.js';
 import { hourOptions, sendHourKey } from './send-hour-choice.js';
-import { assignGroup, type BetaParams, type ExpectedValueConfig, hashToUniform, sampleBeta, scoreActions, WAIT_ARM } from '../policy/index.js';
+import { assignGroup, type BetaParams, type ExpectedValueConfig, hashToUniforms, sampleBeta, scoreActions, WAIT_ARM } from '../policy/index.js';
 
 /**
  * The learning policy in the live planner. Among the channels the strategy allows for a receivable
@@ -217,9 +217,20 @@ function optionDistributionFor(random: { next(): number }, options: readonly str
 
 const pick = (distribution: ChoiceDistribution, u: number) => distribution.arms.find((a) => u < a.upTo) ?? distribution.arms[distribution.arms.length - 1]!;
 
-/** The day's draw for a debtor is fixed by experiment, customer and day, so hourly re-planning does not re-roll it. */
-function uniformFor(experiment: string, customerId: string, day: string, what = ''): number {
-  return hashToUniform(`${experiment}:${day}${what}`, customerId);
+/** A debtor's draws of a day, one per choice the planner makes for them. */
+export interface DailyDraws {
+  channel: number;
+  variant: number;
+  hour: number;
+}
+
+/**
+ * The day's draws for a debtor are fixed by experiment, customer and day, so hourly re-planning does
+ * not re-roll them; the three choices take independent words of one digest.
+ */
+export function dailyDraws(experiment: string, customerId: string, day: string): DailyDraws {
+  const [channel, variant, hour] = hashToUniforms(`${experiment}:${day}`, customerId, 3);
+  return { channel: channel!, variant: variant!, hour: hour! };
 }
 
 export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisioning {
@@ -254,7 +265,8 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
             distribution = distributionFor(random, stage, channels, currency, band, contacts, posterior, evConfig(currency));
             distributions.set(key, distribution);
           }
-          const picked = pick(distribution, uniformFor(settings.experiment, customerId, day));
+          const draws = dailyDraws(settings.experiment, customerId, day);
+          const picked = pick(distribution, draws.channel);
           const arm = armKey(stage, picked.arm);
           const record: Record<string, unknown> = {
             // `baseline` is what the fixed schedule would have done here: off-policy evaluation asks
@@ -266,14 +278,14 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
           const decision = allowed.find((d) => d.channel === picked.arm)!;
           // Each choice, once per situation: a distribution by repeated draws, then the debtor's own
           // hashed draw against it (its share is the choice's propensity).
-          const choose = (what: string, options: readonly string[], outcomeKey: (option: string) => string, describe: (option: string) => string) => {
+          const choose = (what: 'variant' | 'hour', options: readonly string[], outcomeKey: (option: string) => string, describe: (option: string) => string) => {
             const cacheKey = `${what}|${arm}|${options.join(',')}`;
             let distribution = distributions.get(cacheKey);
             if (!distribution) {
               distribution = optionDistributionFor(random, options, (option) => posteriorFor(settings.prior, arm, observed.get(outcomeKey(option))), describe);
               distributions.set(cacheKey, distribution);
             }
-            const chosen = pick(distribution, uniformFor(settings.experiment, customerId, day, `:${what}`));
+            const chosen = pick(distribution, draws[what]);
             (record.reasons as string[]).push(...(distribution.reasons.get(chosen.arm) ?? []));
             return chosen;
           };

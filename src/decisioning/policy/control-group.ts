@@ -32,8 +32,19 @@ export const DEFAULT_CONTROL_RATE = 0.05;
  * so ("ab", "c") and ("a", "bc") cannot collide.
  */
 export function hashToUniform(salt: string, customerId: string): number {
+  return hashToUniforms(salt, customerId, 1)[0]!;
+}
+
+/**
+ * Up to four independent uniforms from one digest, one per 64-bit word (each its first 53 bits, as
+ * above): a debtor's several draws of a day cost one hash instead of one each.
+ */
+export function hashToUniforms(salt: string, customerId: string, count: 1 | 2 | 3 | 4): number[] {
   const digest = createHash('sha256').update(`${salt.length}:${salt}|${customerId}`, 'utf8').digest();
-  return Number(digest.readBigUInt64BE(0) >> 11n) / 2 ** 53;
+  const uniforms: number[] = [];
+  // The top 53 bits of each word without a BigInt: the high 32 bits, then the next 21.
+  for (let i = 0; i < count; i++) uniforms.push((digest.readUInt32BE(8 * i) * 2 ** 21 + (digest.readUInt32BE(8 * i + 4) >>> 11)) / 2 ** 53);
+  return uniforms;
 }
 
 export function assignGroup(customerId: string, config: ControlGroupConfig): Assignment {

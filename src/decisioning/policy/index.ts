@@ -38,7 +38,7 @@ export {
   type ScoredAction,
   type WaitAction,
 } from './expected-value.js';
-export { assignGroup, DEFAULT_CONTROL_RATE, hashToUniform, isInControlGroup, type Assignment, type ControlGroupConfig, type Group } from './control-group.js';
+export { assignGroup, DEFAULT_CONTROL_RATE, hashToUniform, hashToUniforms, isInControlGroup, type Assignment, type ControlGroupConfig, type Group } from './control-group.js';
 export { decide, priorFromPrediction, WAIT_ARM, type Decision, type DecisionRequest, type DecisionResult } from './decide.js';
 export {
   bootstrapInterval,
