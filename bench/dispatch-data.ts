@@ -91,8 +91,7 @@ export async function loadDueAttempts(url: string, count: number, now: Date): Pr
        select 'send-bench-' || c.external_id, c.id, 'sms',
               jsonb_build_object('locale', c.locale, 'draft', jsonb_build_object(
                 'channel', 'sms', 'stage', k.stage, 'templateId', 'reminder-sms', 'variant', null, 'locale', c.locale, 'timezone', c.timezone,
-                'name', c.name, 'now', $1::timestamptz, 'items', jsonb_build_array(jsonb_build_object('amountMinor', r.amount_minor::text, 'currency', r.currency, 'dueAt', r.due_at)),
-                'payLink', null, 'unsubscribeUrl', null, 'slowSpeech', false)),
+                'name', c.name, 'now', $1::timestamptz, 'items', jsonb_build_array(jsonb_build_object('amountMinor', r.amount_minor::text, 'currency', r.currency, 'dueAt', r.due_at)))),
               'scheduled', $1::timestamptz, $1::timestamptz, $1::timestamptz
        from customers c join receivables r on r.customer_id = c.id join cases k on k.customer_id = c.id
        order by c.external_id limit $2`,

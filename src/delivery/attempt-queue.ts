@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../compliance/audit-log.js';
 import type { Channel, ContactAttemptsTable } from '../db/schema.js';
@@ -20,12 +20,10 @@ export interface NewAttempt {
 }
 
 /**
- * Inserts attempts; one whose idempotency key exists already is skipped by the database itself
- * (ON CONFLICT DO NOTHING), so two planners racing cannot schedule the same message twice.
- * Returns the keys that were new.
+ * The insert of new attempts; one whose idempotency key exists already is skipped by the database
+ * itself (ON CONFLICT DO NOTHING), so two planners racing cannot schedule the same message twice.
  */
-export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[]): Promise<Set<string>> {
-  if (attempts.length === 0) return new Set();
+function insertAttempts(now: Date, attempts: NewAttempt[]): RawBuilder<unknown> {
   // Perf: the rows travel as one JSON document that PostgreSQL unpacks with jsonb_to_recordset.
   // As ten parallel arrays, the driver escaped every quote of every content and decision document
   // into array-literal syntax, one of the larger costs of planning a million cases (bench/dispatch).
@@ -41,16 +39,33 @@ export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[
     max_attempts: a.maxAttempts ?? 5,
     decision: a.decision,
   }));
-  const result = await sql<{ idempotency_key: string }>`
+  return sql`
     insert into contact_attempts (idempotency_key, customer_id, receivable_ids, channel, template_id, content, status, due_at, max_attempts, decision, created_at, updated_at)
     select x.key, x.customer_id, x.receivable_ids, x.channel, x.template_id, x.content, x.status, x.due_at, x.max_attempts, x.decision,
            ${now}::timestamptz, ${now}::timestamptz
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       as x(key text, customer_id uuid, receivable_ids uuid[], channel text, template_id text, content jsonb, status text,
            due_at timestamptz, max_attempts int, decision jsonb)
-    on conflict (idempotency_key) do nothing
-    returning idempotency_key`.execute(trx);
+    on conflict (idempotency_key) do nothing`;
+}
+
+/** Inserts attempts (see insertAttempts); returns the keys that were new. */
+export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[]): Promise<Set<string>> {
+  if (attempts.length === 0) return new Set();
+  const result = await sql<{ idempotency_key: string }>`${insertAttempts(now, attempts)} returning idempotency_key`.execute(trx);
   return new Set(result.rows.map((r) => r.idempotency_key));
+}
+
+/**
+ * Inserts attempts (see insertAttempts) and counts the new ones by status. Perf: the planner needs
+ * only the counts; a million keys sent back and looked up were a visible share of its time (bench/dispatch).
+ */
+export async function scheduleAttemptsCounted(trx: Db, now: Date, attempts: NewAttempt[]): Promise<{ scheduled: number; blocked: number }> {
+  if (attempts.length === 0) return { scheduled: 0, blocked: 0 };
+  const result = await sql<{ scheduled: number; blocked: number }>`
+    with inserted as (${insertAttempts(now, attempts)} returning status)
+    select count(*) filter (where status <> 'blocked')::int as scheduled, count(*) filter (where status = 'blocked')::int as blocked from inserted`.execute(trx);
+  return result.rows[0]!;
 }
 
 /**

@@ -7,7 +7,7 @@ import { settlePromises } from '../holds/index.js';
 import type { LiveDecisioning, PlanningRun } from '../decisioning/live/live-decisioning.js';
 import { hourOptions } from '../decisioning/live/send-hour-choice.js';
 import type { CompiledPolicy, Decision, EvaluationContext } from '../strategy/index.js';
-import { type NewAttempt, scheduleAttempts } from './attempt-queue.js';
+import { type NewAttempt, scheduleAttemptsCounted } from './attempt-queue.js';
 import { loadPlanningPage, type PlanningSubject } from './planning-context.js';
 
 export interface PlanResult {
@@ -178,12 +178,9 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
   await settlePromises(db, now);
   const run = await deps.decisioning?.begin(db, now);
   const result: PlanResult = { cases: 0, scheduled: 0, blocked: 0 };
-  const count = (attempts: NewAttempt[], inserted: Set<string>) => {
-    for (const attempt of attempts) {
-      if (!inserted.has(attempt.idempotencyKey)) continue;
-      if (attempt.status === 'blocked') result.blocked += 1;
-      else result.scheduled += 1;
-    }
+  const count = (inserted: { scheduled: number; blocked: number }) => {
+    result.scheduled += inserted.scheduled;
+    result.blocked += inserted.blocked;
   };
   // Perf: the database reads the next page and writes earlier ones while this process evaluates the
   // current one. Pages are disjoint sets of debtors, so one page's inserts cannot change another
@@ -206,7 +203,7 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
       // write stays in the set, so the race raises it before another page is written.
       while (writing.size >= WRITES_IN_FLIGHT) await Promise.race(writing);
       if (failed) throw failed.error;
-      const write: Promise<void> = scheduleAttempts(db, now, attempts).then((inserted) => count(attempts, inserted));
+      const write: Promise<void> = scheduleAttemptsCounted(db, now, attempts).then(count);
       writing.add(write);
       write.then(() => writing.delete(write), (error: unknown) => { failed ??= { error }; });
       if (page.length < pageSize) break;

@@ -16,9 +16,10 @@ export interface MessageDraft {
   name: string | null;
   now: string;
   items: Array<{ amountMinor: string; currency: string; dueAt: string }>;
-  payLink: string | null;
-  unsubscribeUrl: string | null;
-  slowSpeech: boolean;
+  /** Absent from the planner's drafts: delivery signs the links when it sends (src/delivery/send-content.ts). */
+  payLink?: string | null;
+  unsubscribeUrl?: string | null;
+  slowSpeech?: boolean;
 }
 
 export function toDraft(request: RenderRequest): MessageDraft {
@@ -32,9 +33,10 @@ export function toDraft(request: RenderRequest): MessageDraft {
     name: request.name ?? null,
     now: request.now.toISOString(),
     items: request.items.map((i) => ({ amountMinor: i.amountMinor.toString(), currency: i.currency, dueAt: i.dueAt.toISOString() })),
-    payLink: request.payLink ?? null,
-    unsubscribeUrl: request.unsubscribeUrl ?? null,
-    slowSpeech: request.slowSpeech ?? false,
+    // Only when present: a planned draft has none of them, and each key is stored with every attempt.
+    ...(request.payLink ? { payLink: request.payLink } : {}),
+    ...(request.unsubscribeUrl ? { unsubscribeUrl: request.unsubscribeUrl } : {}),
+    ...(request.slowSpeech ? { slowSpeech: true } : {}),
   };
 }
 
@@ -51,6 +53,6 @@ export function fromDraft(draft: MessageDraft): RenderRequest {
     items: draft.items.map((i) => ({ amountMinor: BigInt(i.amountMinor), currency: i.currency, dueAt: new Date(i.dueAt) })),
     payLink: draft.payLink ?? undefined,
     unsubscribeUrl: draft.unsubscribeUrl ?? undefined,
-    slowSpeech: draft.slowSpeech,
+    slowSpeech: draft.slowSpeech ?? false,
   };
 }
