@@ -6,6 +6,7 @@ import { charTable } from './char-table.js';
 import { collectHits, evaluateRules, hasAny, HitTable, type Violation } from './evaluate.js';
 import { normalizeText } from './normalize.js';
 import { type CompiledLibrary, compileLibrary, type LibrarySpec, readLibraryFile, type Severity } from './rule-library.js';
+import { blankLinkTokens } from './link-tokens.js';
 
 /**
  * The content scanner: the one check every outbound word passes, whoever wrote it (template, flow,
@@ -95,7 +96,7 @@ export function createScanner(options: ScannerOptions = {}): ContentScanner {
     check(text, scanOptions) {
       const valid = validateOptions(text, scanOptions);
       if (!valid.ok) return valid;
-      const normalized = normalizeText(text, table);
+      const normalized = normalizeText(blankLinkTokens(text), table);
       const hits = collectHits(library, normalized, table, hitTable);
       const violations = [...evaluateRules(library, hits, normalized, text), ...missingParts(library, hits, text, scanOptions)];
       return ok({ allowed: !violations.some((v) => v.severity === 'block'), violations });
