@@ -87,8 +87,8 @@ export async function loadDueAttempts(url: string, count: number, now: Date): Pr
     // The planner's attempts were its output; the send run starts from a queue of exactly `count`.
     await client.query('truncate contact_attempts, decision_outcomes');
     await client.query(
-      `insert into contact_attempts (idempotency_key, customer_id, channel, content, status, due_at, created_at, updated_at)
-       select 'send-bench-' || c.external_id, c.id, 'sms',
+      `insert into contact_attempts (idempotency_key, customer_id, receivable_ids, channel, content, status, due_at, created_at, updated_at)
+       select 'send-bench-' || c.external_id, c.id, array[r.id], 'sms',
               jsonb_build_object('locale', c.locale, 'draft', jsonb_build_object(
                 'channel', 'sms', 'stage', k.stage, 'templateId', 'reminder-sms', 'variant', null, 'locale', c.locale, 'timezone', c.timezone,
                 'name', c.name, 'now', $1::timestamptz, 'items', jsonb_build_array(jsonb_build_object('amountMinor', r.amount_minor::text, 'currency', r.currency, 'dueAt', r.due_at)))),

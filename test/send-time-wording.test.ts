@@ -56,15 +56,16 @@ describe.each(DATABASE_KINDS)('reminders worded at send time on %s', (kind) => {
     expect(entry.summary.draft).toBeUndefined();
   });
 
-  it('words the draft when it sends it, with a pay link signed then, and stores the words it sent', async () => {
-    // The words come from the stored draft: a fact changed in it after planning is what goes out.
-    const { draft } = (await attempts())[0]!.content as { draft: { items: Array<Record<string, string>> } };
-    const changed = { ...draft, items: [{ ...draft.items[0], amountMinor: '39900' }] };
-    await h.app.db.updateTable('contact_attempts').set({ content: JSON.stringify({ locale: 'en', draft: changed }) as never }).where('customer_id', '=', customerId).execute();
+  it('words the draft when it sends it, with the balance then and a pay link signed then, and stores the words it sent', async () => {
+    // A partial payment after planning leaves the reminder scheduled; the words state what is owed now.
+    const paid = await h.call('POST', '/v1/events:batch', { items: [{ type: 'payment', data: { externalId: 'stw-p1', receivableExternalId: 'stw-r', amount: '100.00', currency: 'USD', paidAt: h.app.clock.now().toISOString() } }] });
+    expect(paid.body.counts.created).toBe(1);
+    expect((await attempts())[0]?.status).toBe('scheduled');
     for (let hour = 0; hour < 24 && provider.received.length === 0; hour++) await h.advance(60);
     expect(provider.received).toHaveLength(1);
     const sent = provider.received[0]!;
-    expect(sent.content.text).toContain('$399.00');
+    expect(sent.content.text).toContain('$312.30');
+    expect(sent.content.text).not.toContain('$412.30');
     const token = PAY_LINK.exec(sent.content.text)![1]!;
     // Valid 60 days from the send, hours after planning: a link signed at planning would have expired.
     expect(h.app.payLinks.verify(token, new Date(plannedAt.getTime() + 60 * DAY_MS + 60_000))).toBe(customerId);
@@ -75,6 +76,27 @@ describe.each(DATABASE_KINDS)('reminders worded at send time on %s', (kind) => {
     expect((stored!.content as { draft?: unknown }).draft).toBeUndefined();
     const listed = await h.call('GET', `/v1/messages?customerId=${customerId}&channel=sms`);
     expect(listed.body.items[0].text).toBe(sent.content.text);
+  });
+
+  it('cancels, unsent, a reminder whose debts were settled after it was planned but not cancelled with it', async () => {
+    // The payment path cancels only attempts not yet claimed; one claimed as the payment commits
+    // reaches the sender with nothing owed. A receivable settled behind the queue's back stands in for it.
+    const before = provider.received.length;
+    const now = h.app.clock.now();
+    const settled = await h.app.db.selectFrom('receivables').select('id').where('external_id', '=', 'stw-r').executeTakeFirstOrThrow();
+    await h.app.db
+      .insertInto('contact_attempts')
+      .values({
+        idempotency_key: 'stw-settled', customer_id: customerId, receivable_ids: [settled.id], channel: 'sms', decision: '{}' as never, status: 'scheduled', due_at: now, created_at: now, updated_at: now,
+        content: JSON.stringify({ locale: 'en', draft: { channel: 'sms', stage: 'm1', templateId: 'reminder-sms', variant: null, locale: 'en', timezone: 'America/New_York', name: null, now: now.toISOString(), items: [{ amountMinor: '31230', currency: 'USD', dueAt: '2026-02-21T04:59:59.999Z' }] } }) as never,
+      })
+      .execute();
+    await h.app.db.updateTable('receivables').set({ paid_minor: 41230n, status: 'paid' }).where('id', '=', settled.id).execute();
+    await h.advance(1);
+    const row = await h.app.db.selectFrom('contact_attempts').selectAll().where('idempotency_key', '=', 'stw-settled').executeTakeFirstOrThrow();
+    expect(row.status).toBe('cancelled');
+    expect(row.last_error).toBe('paid before it was sent');
+    expect(provider.received.length).toBe(before);
   });
 
   it('fails a draft that cannot be worded, with the reason, and sends nothing', async () => {

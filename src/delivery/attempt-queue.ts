@@ -123,6 +123,18 @@ export async function saveWrittenContent(db: Db, attempt: AttemptRow, owner: str
   return result.numUpdatedRows > 0n;
 }
 
+/** Not sent after all (everything it was about was paid while it was being claimed): ends `cancelled` with the reason. */
+export async function markCancelled(db: Db, attempt: AttemptRow, owner: string, now: Date, reason: string): Promise<boolean> {
+  const result = await db
+    .updateTable('contact_attempts')
+    .set({ status: 'cancelled', lease_owner: null, lease_expires_at: null, last_error: reason, updated_at: now })
+    .where('id', '=', attempt.id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export async function markRetry(db: Db, attempt: AttemptRow, owner: string, now: Date, retryAt: Date, error: string): Promise<boolean> {
   const result = await db
     .updateTable('contact_attempts')

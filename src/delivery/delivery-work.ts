@@ -6,12 +6,12 @@ import type { Db } from '../db/database.js';
 import type { Channel, IdentityKind } from '../db/schema.js';
 import type { PiiVault } from '../compliance/pii-vault.js';
 import { redactContactDetails } from '../compliance/masking.js';
-import { type AttemptRow, claimDueAttempts, markBlocked, markFailed, markRetry, markSent, nextAttemptDueAt, saveWrittenContent } from './attempt-queue.js';
+import { type AttemptRow, claimDueAttempts, markBlocked, markCancelled, markFailed, markRetry, markSent, nextAttemptDueAt, saveWrittenContent } from './attempt-queue.js';
 import { CONTACT_ATTEMPT_JOB, type JobKind, retryDelayMs } from './job-catalog.js';
 import { type ChannelProvider, isRetryable, type MessageContent, type Recipient, type SendResult } from './provider.js';
 import { anyOf } from '../db/any-of.js';
 import { checkMessageContent, type ContentScanner, shippedScanner } from '../compliance/scanner/index.js';
-import { type SendWordingDeps, wordForSending } from './send-content.js';
+import { loadOwedNow, type OwedNow, type SendWordingDeps, wordForSending } from './send-content.js';
 
 export interface DeliveryDeps extends SendWordingDeps {
   db: Db;
@@ -76,19 +76,24 @@ export function createDeliveryWork(deps: DeliveryDeps): DueWork {
   /**
    * The words to send and, when they were rendered just now from the template, the same words to
    * store with the outcome. A model's words are stored before sending instead, so that a retry sends
-   * them again rather than asking the model anew. Undefined when the lease was lost meanwhile.
+   * them again rather than asking the model anew. Undefined when the lease was lost meanwhile, or when
+   * nothing is owed any more (the attempt is then cancelled).
    */
-  async function wordsToSend(attempt: AttemptRow): Promise<{ content: Record<string, unknown>; store?: Record<string, unknown> } | undefined> {
-    const wording = await wordForSending(deps, attempt, deps.clock.now());
+  async function wordsToSend(attempt: AttemptRow, owed: ReadonlyMap<string, OwedNow>): Promise<{ content: Record<string, unknown>; store?: Record<string, unknown> } | undefined> {
+    const wording = await wordForSending(deps, attempt, deps.clock.now(), owed);
+    if (wording.worded === 'nothing-owed') {
+      await markCancelled(deps.db, attempt, owner, deps.clock.now(), 'paid before it was sent');
+      return undefined;
+    }
     if (wording.worded === 'stored') return { content: wording.content };
     if (wording.worded === 'template') return { content: wording.content, store: wording.content };
     return (await saveWrittenContent(deps.db, attempt, owner, deps.clock.now(), wording.content)) ? { content: wording.content } : undefined;
   }
 
-  async function deliver(claimed: AttemptRow, recipient: Recipient): Promise<void> {
+  async function deliver(claimed: AttemptRow, recipient: Recipient, owed: ReadonlyMap<string, OwedNow>): Promise<void> {
     let words: Awaited<ReturnType<typeof wordsToSend>>;
     try {
-      words = await wordsToSend(claimed);
+      words = await wordsToSend(claimed, owed);
     } catch (error) {
       // A draft that cannot be worded (a damaged row) would fail the same way on every retry.
       await markFailed(deps.db, claimed, owner, deps.clock.now(), `the message could not be worded: ${(error as Error).message}`);
@@ -139,8 +144,8 @@ export function createDeliveryWork(deps: DeliveryDeps): DueWork {
       for (;;) {
         const claimed = await claimDueAttempts(deps.db, now, owner, batchSize, job.leaseMs);
         if (claimed.length === 0) return;
-        const recipients = await loadRecipients(deps.db, deps.vault, [...new Set(claimed.map((a) => a.customer_id))]);
-        await inParallel(claimed, deps.concurrency ?? 16, (attempt) => deliver(attempt, recipients.get(attempt.customer_id) ?? {}));
+        const [recipients, owed] = await Promise.all([loadRecipients(deps.db, deps.vault, [...new Set(claimed.map((a) => a.customer_id))]), loadOwedNow(deps.db, claimed)]);
+        await inParallel(claimed, deps.concurrency ?? 16, (attempt) => deliver(attempt, recipients.get(attempt.customer_id) ?? {}, owed));
         if (claimed.length < batchSize) return;
       }
     },
