@@ -131,7 +131,9 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
   const groups = new Map<string, Decision[]>();
   for (const decision of policy.evaluate(ctx).decisions) {
     const key = decision.receivableIds.join(',');
-    groups.set(key, [...(groups.get(key) ?? []), decision]);
+    const group = groups.get(key);
+    if (group) group.push(decision);
+    else groups.set(key, [decision]);
   }
   const attempts: NewAttempt[] = [];
   for (const decisions of groups.values()) {

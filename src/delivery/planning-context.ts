@@ -90,7 +90,11 @@ export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: strin
   ]);
   const group = <T extends { customer_id: string }>(rows: T[]) => {
     const map = new Map<string, T[]>();
-    for (const row of rows) map.set(row.customer_id, [...(map.get(row.customer_id) ?? []), row]);
+    for (const row of rows) {
+      const list = map.get(row.customer_id);
+      if (list) list.push(row);
+      else map.set(row.customer_id, [row]);
+    }
     return map;
   };
   const identitiesOf = group(identities);

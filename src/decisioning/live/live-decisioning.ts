@@ -134,8 +134,8 @@ const DRAWS = 200;
 const STEPS_PER_DOUBLING = 8;
 
 interface ChoiceDistribution {
-  /** Cumulative shares in arm order, for sampling with one uniform number. */
-  arms: Array<{ arm: string; upTo: number; share: number }>;
+  /** Cumulative shares in arm order, for sampling with one uniform number; `propensity` is the share as recorded. */
+  arms: Array<{ arm: string; upTo: number; share: number; propensity: number }>;
   /** Why each arm wins, scored at the posterior means. */
   reasons: Map<string, string[]>;
 }
@@ -145,7 +145,7 @@ function cumulativeShares(wins: ReadonlyMap<string, number>, total: number): Cho
   let upTo = 0;
   return [...wins].map(([arm, count]) => {
     upTo += count / total;
-    return { arm, upTo, share: count / total };
+    return { arm, upTo, share: count / total, propensity: Number((count / total).toFixed(4)) };
   });
 }
 
@@ -187,7 +187,11 @@ function distributionFor(
   }
   const atMeans = scoreActions(request((arm) => { const b = posterior(arm); return b.alpha / (b.alpha + b.beta); }), config, { reasons: true });
   if (!atMeans.ok) throw new Error(atMeans.error.message);
-  return { arms: cumulativeShares(wins, total), reasons: new Map(atMeans.ranked.map((r) => [r.action.id, r.reasons])) };
+  const arms = cumulativeShares(wins, total);
+  // Each arm's reasons as a decision records them, made once per situation rather than per debtor.
+  const reasons = new Map(atMeans.ranked.map((r) => [r.action.id, r.reasons.slice(0, 3)]));
+  for (const a of arms) reasons.set(a.arm, [...(reasons.get(a.arm) ?? []), `chosen in ${(a.share * 100).toFixed(0)}% of posterior draws`]);
+  return { arms, reasons };
 }
 
 /**
@@ -271,8 +275,8 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
           const record: Record<string, unknown> = {
             // `baseline` is what the fixed schedule would have done here: off-policy evaluation asks
             // how that schedule would have fared on the policy group's own decisions (off-policy-report.ts).
-            mode: 'ai', group: 'policy', arm, propensity: Number(picked.share.toFixed(4)), baseline: baseline.channel,
-            reasons: [...(distribution.reasons.get(picked.arm) ?? []).slice(0, 3), `chosen in ${(picked.share * 100).toFixed(0)}% of posterior draws`],
+            mode: 'ai', group: 'policy', arm, propensity: picked.propensity, baseline: baseline.channel,
+            reasons: [...(distribution.reasons.get(picked.arm) ?? [])],
           };
           if (picked.arm === WAIT_ARM) return { kind: 'wait', record };
           const decision = allowed.find((d) => d.channel === picked.arm)!;
@@ -294,14 +298,14 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
           if (variants.length >= 2) {
             const wording = choose('variant', variants, (v) => variantKey(arm, v), (v) => `wording "${v}"`);
             record.variant = variant = wording.arm;
-            record.variantPropensity = Number(wording.share.toFixed(4));
+            record.variantPropensity = wording.propensity;
           }
           const hours = settings.sendHour === 'learn' && decision.sendAt ? hourOptions(decision.sendAt, ctx.customer.timezone) : [];
           let sendAt: Date | undefined;
           if (hours.length >= 2) {
             const hour = choose('hour', hours.map((o) => o.bucket), (b) => sendHourKey(arm, b), (b) => `send in the ${b}`);
             record.sendHour = hour.arm;
-            record.sendHourPropensity = Number(hour.share.toFixed(4));
+            record.sendHourPropensity = hour.propensity;
             const option = hours.find((o) => o.bucket === hour.arm)!;
             if (option.at.getTime() !== decision.sendAt!.getTime()) sendAt = option.at;
           } else if (hours.length === 1) {
