@@ -88,23 +88,33 @@ export async function raiseCases(trx: Db, now: Date, stages: StageConfig, arriva
       -- The last condition holds unless another batch raised the case meanwhile: never move it back.
       where c.id = w.case_id and (w.stage <> w.old_stage or w.old_dpd <> w.dpd) and c.max_days_past_due <= w.dpd
       returning c.id, w.old_stage as from_stage, c.stage as to_stage),
-    opened as (
+    ${openAndLog(now, sql`w.case_id is null`, false)}`.execute(trx);
+  return result.rows[0] ?? { opened: 0, changed: 0, closed: 0 };
+}
+
+/**
+ * The common tail of the case statements, after their `wanted` and `changed` (and `closed`, when
+ * `withClosed`) parts: opens a case for each wanted customer matching `noOpenCase`, logs every stage
+ * move in case_transitions, and selects the counts.
+ */
+function openAndLog(now: Date, noOpenCase: RawBuilder<boolean>, withClosed: boolean): RawBuilder<unknown> {
+  return sql`opened as (
       insert into cases (customer_id, stage, status, max_days_past_due, opened_at, stage_changed_at)
       select w.customer_id, w.stage, 'open', w.dpd, ${now}::timestamptz, ${now}::timestamptz
-      from wanted w where w.case_id is null
+      from wanted w where ${noOpenCase}
       -- Two batches may open the same customer's case at once; the second leaves it to the first.
       on conflict (customer_id) where status = 'open' do nothing
       returning id, stage as to_stage),
     moves as (
       select id, from_stage, to_stage from changed where from_stage <> to_stage
-      union all select id, null, to_stage from opened),
+      union all select id, null, to_stage from opened
+      ${withClosed ? sql`union all select id, from_stage, null from closed` : sql``}),
     logged as (
       insert into case_transitions (case_id, from_stage, to_stage, at)
       select id, from_stage, to_stage, ${now}::timestamptz from moves)
     select (select count(*) from opened)::int as opened,
            (select count(*) from changed where from_stage <> to_stage)::int as changed,
-           0 as closed`.execute(trx);
-  return result.rows[0] ?? { opened: 0, changed: 0, closed: 0 };
+           ${withClosed ? sql`(select count(*) from closed)::int` : sql`0`} as closed`;
 }
 
 function windowEnd(now: Date, stages: StageConfig): RawBuilder<Date> {
@@ -128,25 +138,8 @@ async function applyWanted(trx: Db, now: Date, wanted: RawBuilder<unknown>, clos
       from (select c2.id, c2.stage as old_stage, wanted.* from cases c2 join wanted using (customer_id) where c2.status = 'open') w
       where c.id = w.id and (w.stage <> w.old_stage or c.max_days_past_due <> w.dpd)
       returning c.id, w.old_stage as from_stage, c.stage as to_stage),
-    opened as (
-      insert into cases (customer_id, stage, status, max_days_past_due, opened_at, stage_changed_at)
-      select w.customer_id, w.stage, 'open', w.dpd, ${now}::timestamptz, ${now}::timestamptz
-      from wanted w
-      where not exists (select 1 from cases c where c.customer_id = w.customer_id and c.status = 'open')
-      -- Two batches may open the same customer's case at once; the second leaves it to the first.
-      on conflict (customer_id) where status = 'open' do nothing
-      returning id, stage as to_stage),
     closed as (${closing}),
-    moves as (
-      select id, from_stage, to_stage from changed where from_stage <> to_stage
-      union all select id, null, to_stage from opened
-      union all select id, from_stage, null from closed),
-    logged as (
-      insert into case_transitions (case_id, from_stage, to_stage, at)
-      select id, from_stage, to_stage, ${now}::timestamptz from moves)
-    select (select count(*) from opened)::int as opened,
-           (select count(*) from changed where from_stage <> to_stage)::int as changed,
-           (select count(*) from closed)::int as closed`.execute(trx);
+    ${openAndLog(now, sql`not exists (select 1 from cases c where c.customer_id = w.customer_id and c.status = 'open')`, true)}`.execute(trx);
   return result.rows[0] ?? { opened: 0, changed: 0, closed: 0 };
 }
 
