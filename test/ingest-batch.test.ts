@@ -122,9 +122,11 @@ describe.each(DATABASE_KINDS)('POST /v1/events:batch on %s', (kind) => {
   });
 
   it('rejects an item of unknown type as items[i].type and still applies the rest', async () => {
-    const res = await batch([customerItem('bt-type-c1'), { type: 'invoice', data: { externalId: 'x' } }, { data: {} }, customerItem('bt-type-c2')]);
+    const res = await batch([customerItem('bt-type-c1'), { type: 'invoice', data: { externalId: 'x' } }, { data: {} }, customerItem('bt-type-c2'), { type: 'customer', data: [] }]);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const [good, unknown, untyped, other] = res.body.results;
+    const [good, unknown, untyped, other, listed] = res.body.results;
+    expect(listed).toMatchObject({ index: 4, type: null, status: 'rejected' });
+    expect(listed.error.details).toEqual([expect.objectContaining({ field: 'items[4].data' })]);
     expect(good.status).toBe('created');
     expect(other.status).toBe('created');
     expect(unknown).toMatchObject({ index: 1, type: null, status: 'rejected', error: { type: 'validation' } });
@@ -133,6 +135,18 @@ describe.each(DATABASE_KINDS)('POST /v1/events:batch on %s', (kind) => {
     expect(untyped.error.details.map((d: { field: string }) => d.field)).toContain('items[2].type');
     expect(await customerId('bt-type-c1')).toBeDefined();
     expect(await customerId('bt-type-c2')).toBeDefined();
+  });
+
+  it('keeps externalIds with quotes, backslashes, commas, braces and the word NULL exactly as sent', async () => {
+    // The receivables travel to the database as hand-built array literals, where each of these means something.
+    const awkward = ['bt-q"uote', 'bt-back\\slash', 'bt-{brace,comma}', 'NULL', ' bt spaced ', 'bt-引号"\\"'];
+    const res = await batch([customerItem('bt-awk-c1'), ...awkward.map((id) => receivableItem(id, 'bt-awk-c1'))]);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.counts).toMatchObject({ created: awkward.length + 1, rejected: 0 });
+    for (const id of awkward) {
+      const stored = await h.app.db.selectFrom('receivables').select('id').where('external_id', '=', id).executeTakeFirst();
+      expect(stored?.id, id).toBe(res.body.results[awkward.indexOf(id) + 1].id);
+    }
   });
 
   it('refuses 10,001 items with a 400 naming items, and writes none of them', async () => {

@@ -11,11 +11,18 @@ const NOT_MONEY = new Set(['XXX', 'XTS', 'XAU', 'XAG', 'XPD', 'XPT', 'XBA', 'XBB
 const MAX_MINOR = 2n ** 63n - 1n;
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
+const knownDigits = new Map<string, number>();
+
 /** Number of decimal places of the minor unit, or undefined for a code that is not a currency we accept. */
 export function currencyDigits(code: string): number | undefined {
+  // currency-codes searches its table from the top on every call; ingest asks once per amount.
+  if (knownDigits.has(code)) return knownDigits.get(code);
   if (NOT_MONEY.has(code)) return undefined;
   const entry = currencyCodes.code(code);
-  return typeof entry?.digits === 'number' ? entry.digits : undefined;
+  const digits = typeof entry?.digits === 'number' ? entry.digits : undefined;
+  // Only real codes are remembered, so arbitrary input cannot grow the map.
+  if (digits !== undefined) knownDigits.set(code, digits);
+  return digits;
 }
 
 export type AmountParse = { ok: true; minor: bigint } | { ok: false; error: FieldError };

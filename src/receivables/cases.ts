@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { StageConfig } from '../config.js';
+import { plainArrayLiteral } from '../db/array-literal.js';
 import type { Db } from '../db/database.js';
 import type { CaseStage } from '../db/schema.js';
 
@@ -60,7 +61,7 @@ export async function refreshCases(trx: Db, now: Date, stages: StageConfig, cust
 export async function raiseCases(trx: Db, now: Date, stages: StageConfig, arrivals: Map<string, { firstDue: Date; anyWrittenOff: boolean }>): Promise<CaseRefresh> {
   if (arrivals.size === 0) return { opened: 0, changed: 0, closed: 0 };
   const ids: string[] = [];
-  // As text: node-postgres formats each Date of an array parameter slowly, in the local zone.
+  // Customer ids from the database and ISO instants we format: nothing in them needs quoting.
   const dues: string[] = [];
   const writtenOff: boolean[] = [];
   for (const [id, arrival] of arrivals) {
@@ -75,7 +76,8 @@ export async function raiseCases(trx: Db, now: Date, stages: StageConfig, arriva
                greatest(a.dpd, c.max_days_past_due) as dpd, a.any_written_off or coalesce(c.stage = 'written_off', false) as any_written_off
         from (
           select customer_id, ${daysPastDueSql(now, sql.ref('first_due'))} as dpd, any_written_off
-          from unnest(${ids}::uuid[], ${dues}::timestamptz[], ${writtenOff}::boolean[]) as x(customer_id, first_due, any_written_off)
+          from unnest(${plainArrayLiteral(ids)}::uuid[], ${plainArrayLiteral(dues)}::timestamptz[], ${plainArrayLiteral(writtenOff)}::boolean[])
+            as x(customer_id, first_due, any_written_off)
           where first_due <= ${windowEnd(now, stages)}
         ) a
         left join cases c on c.customer_id = a.customer_id and c.status = 'open'
