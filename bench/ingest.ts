@@ -66,7 +66,9 @@ function resolveParams(options: IngestBenchOptions): Params {
     batchSize: BATCH_SIZE,
     // A tenth of the import per round, whole batches, so a quick run stays quick.
     roundRows: clamp(Math.round(rows / 10 / BATCH_SIZE), 1, 10) * BATCH_SIZE,
-    rounds: options.rounds ?? 3,
+    // Five: the first API round opens most cases and is slower than the rest; a median of five
+    // leaves it and one noisy round out.
+    rounds: options.rounds ?? 5,
     concurrency: options.concurrency ?? 2,
     // About twenty receivables per debtor, as in a consumer-finance book.
     customers: clamp(Math.round(rows / 20), 1_000, 50_000),
@@ -171,7 +173,10 @@ export async function run(options: IngestBenchOptions = {}, log: (line: string) 
   const { api, raw } = await measureThroughput(params, base, log);
   const apiMedian = median(api.map((r) => r.rowsPerSecond));
   const rawMedian = median(raw.map((r) => r.rowsPerSecond));
-  const ratio = apiMedian / rawMedian;
+  // The ratio is taken round by round, each API round against the raw round run next to it, and
+  // then the median: the machine's speed drifts over a run, and the pairing is what cancels it.
+  const roundRatios = api.map((r, i) => r.rowsPerSecond / raw[i]!.rowsPerSecond);
+  const ratio = median(roundRatios);
 
   const workDir = await mkdtemp(join(tmpdir(), 'recoup-bench-'));
   let imported: ImportMeasurement;
@@ -193,7 +198,14 @@ export async function run(options: IngestBenchOptions = {}, log: (line: string) 
     parameters: { ...params, clockStart: BENCH_CLOCK_START, note: 'api and raw insert the same columns and values for the same customers, each on fresh externalIds' },
     api: { what: 'POST /v1/events:batch over HTTP, receivable items, from a client on its own thread', rounds: api, medianRowsPerSecond: apiMedian },
     raw: { what: 'one INSERT … SELECT FROM unnest(…) per batch through a plain pg client', rounds: raw, medianRowsPerSecond: rawMedian },
-    ratio: { apiToRaw: Number(ratio.toFixed(3)), target: API_TO_RAW_TARGET, pass: ratio >= API_TO_RAW_TARGET },
+    ratio: {
+      apiToRaw: Number(ratio.toFixed(3)),
+      how: 'median over rounds of api rows/s divided by the raw rows/s of the same round',
+      byRound: roundRatios.map((r) => Number(r.toFixed(3))),
+      ofMedians: Number((apiMedian / rawMedian).toFixed(3)),
+      target: API_TO_RAW_TARGET,
+      pass: ratio >= API_TO_RAW_TARGET,
+    },
     import: { ...imported, targetSeconds: importBudget, pass: imported.seconds < importBudget },
     peakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
     targets,
@@ -203,7 +215,7 @@ export async function run(options: IngestBenchOptions = {}, log: (line: string) 
   await mkdir(dirname(resultFile), { recursive: true });
   await writeFile(resultFile, `${JSON.stringify(report, null, 2)}\n`);
 
-  log(`ingest: api median ${apiMedian} rows/s, raw median ${rawMedian} rows/s, api/raw ${ratio.toFixed(2)} (target >= ${API_TO_RAW_TARGET})`);
+  log(`ingest: api median ${apiMedian} rows/s, raw median ${rawMedian} rows/s, api/raw by round ${roundRatios.map((r) => r.toFixed(2)).join(' ')}, median ${ratio.toFixed(3)} (target >= ${API_TO_RAW_TARGET})`);
   log(`ingest: ${imported.rows} receivables via ${imported.path} in ${imported.seconds.toFixed(1)} s = ${imported.rowsPerSecond} rows/s (target < ${importBudget} s); peak RSS ${report.peakRssMiB} MiB (import phase ${imported.peakRssMiB} MiB)`);
   log(`ingest: wrote ${resultFile}`);
   return { name: 'ingest', resultFile, failures: targets.filter((t) => !t.pass).map((t) => `${t.name}: ${t.actual} (${t.target})`) };

@@ -149,6 +149,13 @@ describe.each(DATABASE_KINDS)('POST /v1/events:batch on %s', (kind) => {
     }
   });
 
+  it('keeps due instants to the millisecond, before and after 1970, as they travel as epoch milliseconds', async () => {
+    const dues = { 'bt-ms-1': ['2026-04-15T09:30:12.345+08:00', '2026-04-15T01:30:12.345Z'], 'bt-ms-2': ['1969-12-31T23:59:59.999Z', '1969-12-31T23:59:59.999Z'], 'bt-ms-3': ['2026-04-15', '2026-04-15T16:00:00.000Z'] };
+    const res = await batch([customerItem('bt-ms-c1'), ...Object.entries(dues).map(([id, [sent]]) => receivableItem(id, 'bt-ms-c1', '10.00', { dueAt: sent }))]);
+    expect(res.body.counts, JSON.stringify(res.body)).toMatchObject({ created: 4, rejected: 0 });
+    for (const [id, [, stored]] of Object.entries(dues)) expect((await receivable(id)).dueAt, id).toBe(stored);
+  });
+
   it('refuses 10,001 items with a 400 naming items, and writes none of them', async () => {
     const before = { customers: await countRows('customers'), audit: await countRows('audit_log') };
     const items = Array.from({ length: 10_001 }, (_, i) => customerItem(`bt-big-${i}`));

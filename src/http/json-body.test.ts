@@ -29,6 +29,17 @@ describe('parseJsonBody', () => {
     expect(parseJsonBody('{"a": 1, "a": 1, "amount": 1.10}')).toEqual({ a: 1, amount: '1.10' });
   });
 
+  it('notices a repeated key in objects of any size and at any depth, and not across sibling objects', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `"k${i}": ${i}`);
+    // Past sixteen keys the scan keeps them in a set; both ways must see the repeat.
+    for (const size of [3, 16, 17, 40]) {
+      expect(() => parseJsonBody(`{"items": [{${[...keys(size), '"k1": "other"'].join(', ')}}]}`), `size ${size}`).toThrow(MalformedJsonError);
+      expect(parseJsonBody(`{${keys(size).join(', ')}}`)).toMatchObject({ k0: 0, [`k${size - 1}`]: size - 1 });
+    }
+    // The same key in sibling objects, or in an object and the one inside it, is no repeat.
+    expect(parseJsonBody('[{"amount": 1, "data": {"amount": 2}}, {"amount": 3}]')).toEqual([{ amount: '1', data: { amount: '2' } }, { amount: '3' }]);
+  });
+
   it('treats an empty body as no body', () => {
     expect(parseJsonBody('  ')).toBeUndefined();
   });

@@ -74,13 +74,38 @@ function checkHoldable(token: string): void {
 }
 
 /**
+ * The keys of one object, to notice a repeat. A batch has tens of thousands of objects of a few keys
+ * each, for which a short list beats hashing every freshly sliced key into a Set; an object with
+ * many keys moves to a Set, so that no input makes the check quadratic.
+ */
+class ObjectKeys {
+  private list: Array<string | undefined> = [];
+  private set: Set<string | undefined> | undefined;
+
+  reset(): void {
+    this.list.length = 0;
+    this.set = undefined;
+  }
+
+  addIsRepeat(key: string | undefined): boolean {
+    if (this.set) return this.set.size === this.set.add(key).size;
+    if (this.list.includes(key)) return true;
+    this.list.push(key);
+    if (this.list.length > 16) this.set = new Set(this.list);
+    return false;
+  }
+}
+
+/**
  * Rewrites `"amount": 1280.10` as `"amount": "1280.10"`, outside strings only, and checks every other
  * number. Each number is replaced by a string token or left alone, so valid JSON stays valid with the
  * same shape, and invalid JSON stays invalid. Also notes whether an object repeats a key.
  */
 function quoteMoneyNumbers(text: string): { text: string; repeatsKey: boolean } {
   const parts: string[] = [];
-  const objects: Array<Set<string | undefined>> = [];
+  // The keys seen so far in each open object, by depth; reused for the next object at that depth.
+  const keysByDepth: ObjectKeys[] = [];
+  let depth = 0;
   let repeatsKey = false;
   let copied = 0;
   let key: string | undefined;
@@ -94,9 +119,8 @@ function quoteMoneyNumbers(text: string): { text: string; repeatsKey: boolean } 
       key = undefined;
       if (text.charCodeAt(next) === COLON) {
         key = decodeKey(text.slice(i, end));
-        const keys = objects.at(-1);
-        if (keys?.has(key)) repeatsKey = true;
-        keys?.add(key);
+        const keys = depth > 0 ? keysByDepth[depth - 1]! : undefined;
+        if (keys?.addIsRepeat(key)) repeatsKey = true;
       }
       i = end;
       continue;
@@ -114,8 +138,12 @@ function quoteMoneyNumbers(text: string): { text: string; repeatsKey: boolean } 
       i += token.length;
       continue;
     }
-    if (c === OPEN_BRACE) objects.push(new Set());
-    else if (c === CLOSE_BRACE) objects.pop();
+    if (c === OPEN_BRACE) {
+      depth += 1;
+      const keys = keysByDepth[depth - 1];
+      if (keys) keys.reset();
+      else keysByDepth.push(new ObjectKeys());
+    } else if (c === CLOSE_BRACE) depth = Math.max(0, depth - 1);
     // Between a key and its value only a colon and whitespace may come; anything else ends the key.
     if (c !== COLON && !isWhitespace(c)) key = undefined;
     i += 1;

@@ -114,7 +114,8 @@ export async function ingestBatch(ctx: IngestContext, rawItems: unknown[]): Prom
     ];
     for (const [type, outcomes] of all) {
       for (const [index, outcome] of outcomes) {
-        results[index] = { index, type, ...outcome };
+        // Spelled out rather than spread: this runs once per item of a 10,000-item batch.
+        results[index] = outcome.status === 'rejected' ? { index, type, status: outcome.status, error: outcome.error } : { index, type, status: outcome.status, id: outcome.id };
       }
     }
     // A customer whose receivables only grew needs no rescan of what they owed before: their case
