@@ -13,6 +13,7 @@ export async function describeMachine(databaseUrl: string) {
       cpuModel: cpus()[0]?.model ?? 'unknown',
       totalMemoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
       node: process.version,
+      nodeFlags: process.execArgv,
       postgres: rows[0]?.version ?? 'unknown',
     };
   } finally {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLI, startServe, tempDir } from './support/cli.js';
 
@@ -33,6 +34,16 @@ describe('recoup serve --demo (the npm start path)', () => {
     }
     // Two boots and two shutdowns; the 30 s promise is the first boot's, checked above.
   }, 120_000);
+
+  it('runs as an executable through its #! line, with the young generation the launchers ask for', () => {
+    // npm links the bin and marks it executable on install; the kernel then reads the #! line, which
+    // must hold the V8 flag and still start node (env -S splits it; a misspelt flag stops node).
+    expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=64');
+    chmodSync(CLI, 0o755);
+    const help = spawnSync(CLI, ['--help'], { encoding: 'utf8' });
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toContain('usage: recoup <command>');
+  });
 
   it('refuses bad flags and unknown commands with one line and a non-zero exit', () => {
     const badPort = spawnSync(process.execPath, [CLI, 'serve', '--port', 'eighty'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });

@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// The young generation is raised from 16 to 64 MB per semi-space: planning keeps a page of debtors
+// alive across many small allocations, and with the default V8 spent a fifth of a million-case run
+// in scavenges (bench/dispatch: 65 s -> 60 s). The npm scripts pass the same flag.
 import { ConfigError } from '../config.js';
 import { runAudit } from './audit-command.js';
 import { runBench } from './bench-command.js';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { periodicWork } from '../core/periodic-work.js';
 import type { DueWork } from '../core/work-loop.js';
 import type { Db } from '../db/database.js';
@@ -64,7 +64,7 @@ function decisionRecord(decision: Decision): Record<string, unknown> {
  * land next to each other in the unique index instead of on random pages of it (bench/dispatch).
  */
 function attemptKey(prefix: string, customerId: string, decision: Decision, day: string): string {
-  const group = createHash('sha1').update([...decision.receivableIds].sort().join(',')).digest('hex').slice(0, 16);
+  const group = hash('sha1', [...decision.receivableIds].sort().join(','), 'hex').slice(0, 16);
   return `${customerId}:${prefix}:${group}:${decision.channel}:${day}`;
 }
 
