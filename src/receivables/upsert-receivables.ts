@@ -202,6 +202,8 @@ function columnLiterals(rows: PreparedReceivable[]) {
     dueMs.push(r.dueAt.getTime());
     statuses.push(r.status);
   }
+  // Only the externalIds are the caller's free text. The customer ids come from the database, and
+  // kind, currency and status passed their schema (an enum, three capitals): none needs quoting.
   return {
     externalIds: quotedArrayLiteral(externalIds),
     customerIds: plainArrayLiteral(customerIds),
