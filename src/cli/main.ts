@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
 // The young generation is raised from 16 to 64 MB per semi-space: planning keeps a page of debtors
 // alive across many small allocations, and with the default V8 spent a fifth of a million-case run
-// in scavenges (bench/dispatch: 65 s -> 60 s). The npm scripts pass the same flag.
+// in scavenges (1M cases on one database, back to back: 64-65 s -> 60-62 s; bench/dispatch runs on
+// a noisy machine have not yet shown it beyond their noise). The npm scripts pass the same flag.
 import { ConfigError } from '../config.js';
 import { runAudit } from './audit-command.js';
 import { runBench } from './bench-command.js';
