@@ -16,7 +16,8 @@ const knownDigits = new Map<string, number>();
 /** Number of decimal places of the minor unit, or undefined for a code that is not a currency we accept. */
 export function currencyDigits(code: string): number | undefined {
   // currency-codes searches its table from the top on every call; ingest asks once per amount.
-  if (knownDigits.has(code)) return knownDigits.get(code);
+  const known = knownDigits.get(code);
+  if (known !== undefined) return known;
   if (NOT_MONEY.has(code)) return undefined;
   const entry = currencyCodes.code(code);
   const digits = typeof entry?.digits === 'number' ? entry.digits : undefined;

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { StageConfig } from '../config.js';
-import { plainArrayLiteral } from '../db/array-literal.js';
+import { fromEpochMs, plainArrayLiteral } from '../db/array-literal.js';
 import { DAY_MS } from '../core/time.js';
 import type { Db } from '../db/database.js';
 import type { CaseStage } from '../db/schema.js';
@@ -61,10 +61,9 @@ export async function refreshCases(trx: Db, now: Date, stages: StageConfig, cust
  */
 export async function raiseCases(trx: Db, now: Date, stages: StageConfig, arrivals: Map<string, { firstDue: Date; anyWrittenOff: boolean }>): Promise<CaseRefresh> {
   // Arrivals due after the pre-due window cannot open or move a case yet: they stay behind here
-  // rather than travel to the server to be filtered there.
+  // rather than travel to the server to be filtered there. The same instant as windowEnd's.
   const windowEndMs = now.getTime() + stages.preDueDays * DAY_MS;
   const ids: string[] = [];
-  // Epoch milliseconds: the server reads a bigint far faster than an ISO timestamp.
   const dueMs: number[] = [];
   const writtenOff: boolean[] = [];
   for (const [id, arrival] of arrivals) {
@@ -84,9 +83,8 @@ export async function raiseCases(trx: Db, now: Date, stages: StageConfig, arriva
         from (
           select customer_id, ${daysPastDueSql(now, sql.ref('first_due'))} as dpd, any_written_off
           from (
-            -- Customer ids from the database and numbers: nothing in them needs quoting. A bigint times
-            -- an interval of 1 ms is exact (a division into seconds would go through a float).
-            select customer_id, timestamptz 'epoch' + due_ms * interval '1 millisecond' as first_due, any_written_off
+            -- Customer ids from the database and numbers: nothing in them needs quoting.
+            select customer_id, ${fromEpochMs('due_ms')} as first_due, any_written_off
             from unnest(${idList}::uuid[], ${plainArrayLiteral(dueMs)}::bigint[], ${plainArrayLiteral(writtenOff)}::boolean[])
               as x(customer_id, due_ms, any_written_off)
           ) x

@@ -8,7 +8,7 @@ import type { ReceivableKind, ReceivableStatus } from '../db/schema.js';
 import { type IndexedItem, type Outcomes, rejected } from '../ingest/outcome.js';
 import { ReceivableInput } from './receivable-schema.js';
 import { anyOf } from '../db/any-of.js';
-import { plainArrayLiteral, quotedArrayLiteral } from '../db/array-literal.js';
+import { fromEpochMs, plainArrayLiteral, quotedArrayLiteral } from '../db/array-literal.js';
 
 // A debtor whose time zone is unknown: a bare due date ends where the day ends last (UTC-12), so that
 // nobody is treated as late before they are late everywhere.
@@ -110,10 +110,7 @@ export async function upsertReceivables(trx: Db, now: Date, items: IndexedItem[]
   const c = columnLiterals(rows);
   const result = await sql<{ id: string; external_id: string; customer_id: string | null; inserted: boolean }>`
     insert into receivables as r (external_id, customer_id, kind, currency, amount_minor, due_at, status, created_at, updated_at, closed_at)
-    select x.external_id, x.customer_id, x.kind, x.currency, x.amount_minor,
-           -- Due instants travel as epoch milliseconds, which the server reads far faster than ISO
-           -- text; a bigint times an interval of 1 ms is exact.
-           timestamptz 'epoch' + x.due_ms * interval '1 millisecond', x.status, ${now}::timestamptz, ${now}::timestamptz,
+    select x.external_id, x.customer_id, x.kind, x.currency, x.amount_minor, ${fromEpochMs('x.due_ms')}, x.status, ${now}::timestamptz, ${now}::timestamptz,
            case when x.status = 'open' then null else ${now}::timestamptz end
     from unnest(${c.externalIds}::text[], ${c.customerIds}::uuid[], ${c.kinds}::text[], ${c.currencies}::text[],
                 ${c.amounts}::bigint[], ${c.dueMs}::bigint[], ${c.statuses}::text[])
