@@ -16,6 +16,7 @@ import * as outcomeVariants from './migrations/0013-outcome-variants.js';
 import * as kpiRollup from './migrations/0014-kpi-rollup.js';
 import * as jobs from './migrations/0015-jobs.js';
 import * as outcomeSendHours from './migrations/0016-outcome-send-hours.js';
+import * as timeOrderedIds from './migrations/0017-time-ordered-ids.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0014-kpi-rollup': kpiRollup,
   '0015-jobs': jobs,
   '0016-outcome-send-hours': outcomeSendHours,
+  '0017-time-ordered-ids': timeOrderedIds,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
