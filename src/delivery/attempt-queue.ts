@@ -57,15 +57,18 @@ export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[
 }
 
 /**
- * Inserts attempts (see insertAttempts) and counts the new ones by status. Perf: the planner needs
- * only the counts; a million keys sent back and looked up were a visible share of its time (bench/dispatch).
+ * The insert of new attempts (see insertAttempts) that counts the new ones by status, built now and
+ * run later. Perf: the planner needs only the counts; a million keys sent back and looked up were a
+ * visible share of its time. Built before the planner waits for a free write slot, the statement
+ * holds the attempts as one JSON text only: the attempt objects, held across that wait and the
+ * write, survived young-generation collections and were copied at each (bench/dispatch).
  */
-export async function scheduleAttemptsCounted(trx: Db, now: Date, attempts: NewAttempt[]): Promise<{ scheduled: number; blocked: number }> {
-  if (attempts.length === 0) return { scheduled: 0, blocked: 0 };
-  const result = await sql<{ scheduled: number; blocked: number }>`
+export function countedInsert(now: Date, attempts: NewAttempt[]): (trx: Db) => Promise<{ scheduled: number; blocked: number }> {
+  if (attempts.length === 0) return async () => ({ scheduled: 0, blocked: 0 });
+  const statement = sql<{ scheduled: number; blocked: number }>`
     with inserted as (${insertAttempts(now, attempts)} returning status)
-    select count(*) filter (where status <> 'blocked')::int as scheduled, count(*) filter (where status = 'blocked')::int as blocked from inserted`.execute(trx);
-  return result.rows[0]!;
+    select count(*) filter (where status <> 'blocked')::int as scheduled, count(*) filter (where status = 'blocked')::int as blocked from inserted`;
+  return async (trx) => (await statement.execute(trx)).rows[0]!;
 }
 
 /**

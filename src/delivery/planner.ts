@@ -7,8 +7,8 @@ import { settlePromises } from '../holds/index.js';
 import type { LiveDecisioning, PlanningRun } from '../decisioning/live/live-decisioning.js';
 import { hourOptions } from '../decisioning/live/send-hour-choice.js';
 import type { CompiledPolicy, Decision, EvaluationContext } from '../strategy/index.js';
-import { type NewAttempt, scheduleAttemptsCounted } from './attempt-queue.js';
-import { loadPlanningPage, type PlanningSubject } from './planning-context.js';
+import { countedInsert, type NewAttempt } from './attempt-queue.js';
+import { loadPlanningPage, type PlanningPage, type PlanningSubject } from './planning-context.js';
 
 export interface PlanResult {
   cases: number;
@@ -115,7 +115,7 @@ function draftContent(request: RenderRequest): Record<string, unknown> {
 function sendTime(policy: CompiledPolicy, ctx: EvaluationContext, chosen: Decision, later: Date | undefined, record: Record<string, unknown>): Date {
   const earliest = chosen.sendAt!;
   if (!later || later.getTime() <= earliest.getTime()) return earliest;
-  const then = policy.evaluate({ ...ctx, now: later }).decisions.find((d) => d.channel === chosen.channel && d.receivableIds.join(',') === chosen.receivableIds.join(','));
+  const then = policy.decideOne({ ...ctx, now: later }, chosen.channel, chosen.receivableIds);
   if (then?.outcome === 'allowed') return later;
   // The outcome is learnt for the part of the day it really went out in.
   const decisioning = record.decisioning as Record<string, unknown>;
@@ -193,22 +193,26 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
   let failed: { error: unknown } | undefined;
   try {
     for (;;) {
-      const page = await next;
+      let page: PlanningPage | undefined = await next;
       if (page.length === pageSize) {
         next = loadPlanningPage(db, now, page[page.length - 1]!.customerId, pageSize);
         // Awaited on the next turn; if a write fails first, this read's failure must not go unhandled.
         next.catch(() => undefined);
       }
-      const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, run, s.customerId, s));
+      const last = page.length < pageSize;
       result.cases += page.length;
+      const insert = countedInsert(now, page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, run, s.customerId, s)));
+      // Perf: nothing of the page is needed while this waits for a write slot, or while the next page
+      // loads: let go of it, or it survives young-generation collections and is copied at each.
+      page = undefined;
       // At most WRITES_IN_FLIGHT: each holds a page's attempts in memory until it is done. A failed
       // write stays in the set, so the race raises it before another page is written.
       while (writing.size >= WRITES_IN_FLIGHT) await Promise.race(writing);
       if (failed) throw failed.error;
-      const write: Promise<void> = scheduleAttemptsCounted(db, now, attempts).then(count);
+      const write: Promise<void> = insert(db).then(count);
       writing.add(write);
       write.then(() => writing.delete(write), (error: unknown) => { failed ??= { error }; });
-      if (page.length < pageSize) break;
+      if (last) break;
     }
   } finally {
     // A failed read must not leave writes running unobserved; their own failure surfaces here.

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import type { CaseStage, Channel, IdentityKind } from '../db/schema.js';
 import type { EvaluationContext } from '../strategy/index.js';
 import { anyOf } from '../db/any-of.js';
+import { plainArrayLiteral } from '../db/array-literal.js';
 import { applyHolds, loadHolds } from '../holds/index.js';
 
 /** What the planner needs to know about one debtor, loaded for a page of cases in a few set-based queries. */
@@ -52,12 +53,14 @@ async function loadHistory(db: Db, ids: readonly string[], since: Date): Promise
     await sql`set local enable_seqscan = off`.execute(trx);
     return sql<HistoryRow>`
       select customer_id, channel, receivable_ids, status, coalesce(sent_at, greatest(due_at, updated_at)) as at from contact_attempts
-      where customer_id = any(${ids}::uuid[]) and status not in ('cancelled', 'blocked')
+      where customer_id = any(${plainArrayLiteral(ids)}::uuid[]) and status not in ('cancelled', 'blocked')
         and coalesce(sent_at, greatest(due_at, updated_at)) > ${since}::timestamptz`.execute(trx);
   });
 }
 
-export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: string, limit: number): Promise<Array<{ customerId: string } & PlanningSubject>> {
+export type PlanningPage = Array<{ customerId: string } & PlanningSubject>;
+
+export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: string, limit: number): Promise<PlanningPage> {
   // The page of cases is cut first and only then joined: joined before the limit, PostgreSQL chose
   // to hash all customers for every page, which made planning quadratic in the portfolio size.
   const page = db

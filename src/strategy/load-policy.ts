@@ -2,11 +2,11 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { fail, invalid, ok, type DomainError, type FieldError, type Result } from '../core/errors.js';
 import { schemaErrors } from '../core/validate.js';
 import { compileTables, type PolicyTables } from './compile.js';
-import { evaluateWith, type Evaluation } from './evaluate.js';
+import { decideOne, evaluateWith, type Evaluation } from './evaluate.js';
 import { checkPolicy, toCatalogue, type TemplateEntry } from './policy-checks.js';
 import { PolicySchema, type PolicyDocument } from './policy-schema.js';
 import { nextReminderAfter, reminderPoints } from './pre-due.js';
-import type { EvaluationContext, ReceivableContext } from './types.js';
+import type { Channel, Decision, EvaluationContext, ReceivableContext } from './types.js';
 import { zoneClock } from './zone-clock.js';
 
 export interface LoadOptions {
@@ -24,6 +24,8 @@ export interface CompiledPolicy {
   ref: string;
   document: PolicyDocument;
   evaluate(ctx: EvaluationContext): Evaluation;
+  /** evaluate's decision for one channel and receivable group (the ids in its order), deciding nothing else. */
+  decideOne(ctx: EvaluationContext, channel: Channel, receivableIds: readonly string[]): Decision | undefined;
   /**
    * When a pre-due receivable next needs a reminder (its reminder points in the debtor's zone, the
    * calendar's widened order timeouts, and the last contact about it), so a scheduler can sleep until then.
@@ -97,6 +99,7 @@ function wrap(document: PolicyDocument, tables: PolicyTables): CompiledPolicy {
     ref: `${tables.id}@${tables.version}`,
     document,
     evaluate: (ctx) => evaluateWith(tables, ctx),
+    decideOne: (ctx, channel, receivableIds) => decideOne(tables, ctx, channel, receivableIds),
     nextPreDueReminderAt(r, at) {
       const segment = at.segment && tables.stages.has(`${at.segment}|pre_due`) ? at.segment : '';
       const plan = tables.stages.get(`${segment}|pre_due`)!.plan;
