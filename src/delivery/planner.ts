@@ -64,7 +64,9 @@ function decisionRecord(decision: Decision): Record<string, unknown> {
  * land next to each other in the unique index instead of on random pages of it (bench/dispatch).
  */
 function attemptKey(prefix: string, customerId: string, decision: Decision, day: string): string {
-  const group = hash('sha1', [...decision.receivableIds].sort().join(','), 'hex').slice(0, 16);
+  const ids = decision.receivableIds;
+  // Most debtors owe one receivable: its id needs no copy, sort or join.
+  const group = hash('sha1', ids.length === 1 ? ids[0]! : [...ids].sort().join(','), 'hex').slice(0, 16);
   return `${customerId}:${prefix}:${group}:${decision.channel}:${day}`;
 }
 
@@ -124,6 +126,11 @@ function sendTime(policy: CompiledPolicy, ctx: EvaluationContext, chosen: Decisi
   return earliest;
 }
 
+function inRankOrder(decisions: readonly Decision[]): boolean {
+  for (let i = 1; i < decisions.length; i++) if (decisions[i - 1]!.escalationRank > decisions[i]!.escalationRank) return false;
+  return true;
+}
+
 function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId: string, subject: PlanningSubject): NewAttempt[] {
   const policy = deps.policy();
   const ctx = subject.context;
@@ -137,7 +144,8 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
   }
   const attempts: NewAttempt[] = [];
   for (const decisions of groups.values()) {
-    decisions.sort((a, b) => a.escalationRank - b.escalationRank);
+    // evaluate lists each group's channels in rank order already; sorting anyway copied every list.
+    if (!inRankOrder(decisions)) decisions.sort((a, b) => a.escalationRank - b.escalationRank);
     // Failover: a channel that failed for good in the last day is passed over for the next in order.
     const allowed = decisions.filter((d) => d.outcome !== 'blocked' && d.sendAt && !subject.failedChannels.has(d.channel));
     const first = allowed[0];
