@@ -60,8 +60,8 @@ export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[
  * The insert of new attempts (see insertAttempts) that counts the new ones by status, built now and
  * run later. Perf: the planner needs only the counts; a million keys sent back and looked up were a
  * visible share of its time. Built before the planner waits for a free write slot, the statement
- * holds the attempts as one JSON text only: the attempt objects, held across that wait and the
- * write, survived young-generation collections and were copied at each (bench/dispatch).
+ * holds the attempts as one JSON text only, so the attempt objects need not stay alive through that
+ * wait and the write, where each young-generation collection would copy them (bench/dispatch).
  */
 export function countedInsert(now: Date, attempts: NewAttempt[]): (trx: Db) => Promise<{ scheduled: number; blocked: number }> {
   if (attempts.length === 0) return async () => ({ scheduled: 0, blocked: 0 });

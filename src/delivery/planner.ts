@@ -210,8 +210,8 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
       const last = page.length < pageSize;
       result.cases += page.length;
       const insert = countedInsert(now, page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, run, s.customerId, s)));
-      // Perf: nothing of the page is needed while this waits for a write slot, or while the next page
-      // loads: let go of it, or it survives young-generation collections and is copied at each.
+      // Nothing of the page is needed while this waits for a write slot or for the next page: let go
+      // of it, so that young-generation collections meanwhile need not copy it.
       page = undefined;
       // At most WRITES_IN_FLIGHT: each holds a page's attempts in memory until it is done. A failed
       // write stays in the set, so the race raises it before another page is written.
