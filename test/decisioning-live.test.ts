@@ -4,6 +4,7 @@ import { fromDraft, type MessageDraft, renderMessage } from '../src/messaging/in
 import { createLiveDecisioning, dailyDraws, DEFAULT_DECISIONING, loadOutcomeCounts, posteriorFor } from '../src/decisioning/live/live-decisioning.js';
 import { observeOutcomes } from '../src/decisioning/live/outcomes.js';
 import { scheduleAttempts } from '../src/delivery/attempt-queue.js';
+import { decisionWithReasons } from '../src/delivery/decision-reasons.js';
 import { planContacts, WAIT_RULE } from '../src/delivery/planner.js';
 import type { Decision, EvaluationContext } from '../src/strategy/index.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -207,7 +208,8 @@ describe.each(DATABASE_KINDS)('live decisioning on %s', (kind) => {
     expect(res.body.counts.created).toBe(2);
     const planFor = async (settings: typeof DEFAULT_DECISIONING) => {
       await planContacts({ db: h.app.db, policy: () => h.app.policy, decisioning: createLiveDecisioning(settings) }, now());
-      return h.app.db.selectFrom('contact_attempts').select(['status', 'channel', 'decision', 'content']).where('customer_id', '=', res.body.results[0].id).execute();
+      // The decision as reads show it, its reasons put back from decision_reasons.
+      return h.app.db.selectFrom('contact_attempts').select(['status', 'channel', 'content']).select(decisionWithReasons(sql.ref('decision')).as('decision')).where('customer_id', '=', res.body.results[0].id).execute();
     };
     // Every arm keeps a sliver of probability (about 0.5% each here), and the debtor's draw is a hash
     // of experiment, customer and day; pick an experiment whose draw lands mid-range on the days

@@ -6,6 +6,7 @@ import { listCases, listReceivables, type CaseView, type ReceivableView } from '
 import { type DisputeView, loadHoldsView, type PromiseView } from '../holds/index.js';
 import { KIND_TO_API } from './identities.js';
 import { previewText } from '../messaging/index.js';
+import { decisionWithReasons } from '../delivery/decision-reasons.js';
 
 export interface TimelineEntry {
   at: string;
@@ -94,7 +95,7 @@ async function loadTimeline(db: Db, customerId: string): Promise<TimelineEntry[]
       from case_transitions t join cases c on c.id = t.case_id where c.customer_id = ${customerId}
       union all
       select coalesce(a.sent_at, a.updated_at), 'message.' || a.status, a.channel, a.receivable_ids[1],
-             jsonb_build_object('messageId', a.id, 'templateId', a.template_id, 'text', a.content->>'text', 'draft', a.content->'draft', 'decision', a.decision)
+             jsonb_build_object('messageId', a.id, 'templateId', a.template_id, 'text', a.content->>'text', 'draft', a.content->'draft', 'decision', ${decisionWithReasons(sql.ref('a.decision'))})
       from contact_attempts a where a.customer_id = ${customerId}
       union all
       select l.recorded_at, case when l.granted then 'consent.granted' else 'consent.withdrawn' end, l.channel, null,

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { acceptsBinaryParameters } from './json-rows.js';
 
 export type Db = Kysely<Database>;
 
@@ -41,6 +42,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
     });
     client.release();
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    acceptsBinaryParameters(db);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
 

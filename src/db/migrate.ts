@@ -17,6 +17,7 @@ import * as kpiRollup from './migrations/0014-kpi-rollup.js';
 import * as jobs from './migrations/0015-jobs.js';
 import * as outcomeSendHours from './migrations/0016-outcome-send-hours.js';
 import * as timeOrderedIds from './migrations/0017-time-ordered-ids.js';
+import * as decisionReasons from './migrations/0018-decision-reasons.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0015-jobs': jobs,
   '0016-outcome-send-hours': outcomeSendHours,
   '0017-time-ordered-ids': timeOrderedIds,
+  '0018-decision-reasons': decisionReasons,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

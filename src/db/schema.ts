@@ -152,6 +152,12 @@ export interface ContactAttemptsTable {
   sent_at: Timestamp | null;
 }
 
+/** A learning decision's reasons, stored once per distinct list (src/delivery/decision-reasons.ts). */
+export interface DecisionReasonsTable {
+  id: string;
+  reasons: Json<string[]>;
+}
+
 export interface PolicyVersionsTable {
   id: Generated<string>;
   policy_id: string;
@@ -253,6 +259,7 @@ export interface SenderVerificationsTable {
 
 export interface Database {
   contact_attempts: ContactAttemptsTable;
+  decision_reasons: DecisionReasonsTable;
   customers: CustomersTable;
   customer_identities: CustomerIdentitiesTable;
   consent_ledger: ConsentLedgerTable;

@@ -2,6 +2,8 @@ import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../compliance/audit-log.js';
 import type { Channel, ContactAttemptsTable } from '../db/schema.js';
+import { insertReasonLists, type ReasonLists } from './decision-reasons.js';
+import { jsonRowsParameter } from '../db/json-rows.js';
 
 export type AttemptRow = Selectable<ContactAttemptsTable>;
 
@@ -23,7 +25,7 @@ export interface NewAttempt {
  * The insert of new attempts; one whose idempotency key exists already is skipped by the database
  * itself (ON CONFLICT DO NOTHING), so two planners racing cannot schedule the same message twice.
  */
-function insertAttempts(now: Date, attempts: NewAttempt[]): RawBuilder<unknown> {
+function insertAttempts(db: Db, now: Date, attempts: NewAttempt[]): RawBuilder<unknown> {
   // Perf: the rows travel as one JSON document that PostgreSQL unpacks with jsonb_to_recordset.
   // As ten parallel arrays, the driver escaped every quote of every content and decision document
   // into array-literal syntax, one of the larger costs of planning a million cases (bench/dispatch).
@@ -43,7 +45,7 @@ function insertAttempts(now: Date, attempts: NewAttempt[]): RawBuilder<unknown> 
     insert into contact_attempts (idempotency_key, customer_id, receivable_ids, channel, template_id, content, status, due_at, max_attempts, decision, created_at, updated_at)
     select x.key, x.customer_id, x.receivable_ids, x.channel, x.template_id, x.content, x.status, x.due_at, x.max_attempts, x.decision,
            ${now}::timestamptz, ${now}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    from jsonb_to_recordset(${jsonRowsParameter(db, rows)}::jsonb)
       as x(key text, customer_id uuid, receivable_ids uuid[], channel text, template_id text, content jsonb, status text,
            due_at timestamptz, max_attempts int, decision jsonb)
     on conflict (idempotency_key) do nothing`;
@@ -52,23 +54,26 @@ function insertAttempts(now: Date, attempts: NewAttempt[]): RawBuilder<unknown> 
 /** Inserts attempts (see insertAttempts); returns the keys that were new. */
 export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[]): Promise<Set<string>> {
   if (attempts.length === 0) return new Set();
-  const result = await sql<{ idempotency_key: string }>`${insertAttempts(now, attempts)} returning idempotency_key`.execute(trx);
+  const result = await sql<{ idempotency_key: string }>`${insertAttempts(trx, now, attempts)} returning idempotency_key`.execute(trx);
   return new Set(result.rows.map((r) => r.idempotency_key));
 }
 
 /**
  * The insert of new attempts (see insertAttempts) that counts the new ones by status, built now and
- * run later. Perf: the planner needs only the counts; a million keys sent back and looked up were a
- * visible share of its time. Built before the planner waits for a free write slot, the statement
- * holds the attempts as one JSON text only, so the attempt objects need not stay alive through that
- * wait and the write, where each young-generation collection would copy them (bench/dispatch).
+ * run later, with the reason lists their decisions refer to in the same statement (decision-reasons.ts),
+ * so an attempt is never stored without them. Perf: the planner needs only the counts; a million keys
+ * sent back and looked up were a visible share of its time. Built before the planner waits for a
+ * free write slot, the statement holds the attempts as one JSON text only, so the attempt objects
+ * need not stay alive through that wait and the write, where each young-generation collection would
+ * copy them (bench/dispatch).
  */
-export function countedInsert(now: Date, attempts: NewAttempt[]): (trx: Db) => Promise<{ scheduled: number; blocked: number }> {
+export function countedInsert(db: Db, now: Date, attempts: NewAttempt[], reasons: ReasonLists = new Map()): () => Promise<{ scheduled: number; blocked: number }> {
   if (attempts.length === 0) return async () => ({ scheduled: 0, blocked: 0 });
   const statement = sql<{ scheduled: number; blocked: number }>`
-    with inserted as (${insertAttempts(now, attempts)} returning status)
+    with ${reasons.size > 0 ? sql`reasons as (${insertReasonLists(reasons)}),` : sql``}
+    inserted as (${insertAttempts(db, now, attempts)} returning status)
     select count(*) filter (where status <> 'blocked')::int as scheduled, count(*) filter (where status = 'blocked')::int as blocked from inserted`;
-  return async (trx) => (await statement.execute(trx)).rows[0]!;
+  return async () => (await statement.execute(db)).rows[0]!;
 }
 
 /**

@@ -6,6 +6,7 @@ import { parseInstant } from '../core/time.js';
 import type { Db } from '../db/database.js';
 import type { AttemptStatus, Channel } from '../db/schema.js';
 import { previewText } from '../messaging/index.js';
+import { decisionWithReasons } from './decision-reasons.js';
 
 export interface MessageView {
   id: string;
@@ -44,7 +45,7 @@ export async function listMessages(db: Db, filter: MessageFilter): Promise<Resul
   if (filter.direction === 'inbound') return ok({ items: [], nextCursor: null });
 
   const limit = filter.limit ?? 100;
-  let query = db.selectFrom('contact_attempts').selectAll().orderBy('created_at').orderBy('id').limit(limit + 1);
+  let query = db.selectFrom('contact_attempts').selectAll().select(decisionWithReasons(sql.ref('contact_attempts.decision')).as('shown_decision')).orderBy('created_at').orderBy('id').limit(limit + 1);
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   // Through the receivable's owner: attempts are indexed by customer, not by receivable.
   if (filter.receivableId) {
@@ -72,7 +73,7 @@ export async function listMessages(db: Db, filter: MessageFilter): Promise<Resul
       text: previewText(row.content),
       attempts: row.attempt_count,
       lastError: row.last_error,
-      decision: row.decision,
+      decision: row.shown_decision,
     })),
   );
 }

@@ -8,6 +8,7 @@ import type { LiveDecisioning, PlanningRun } from '../decisioning/live/live-deci
 import { hourOptions } from '../decisioning/live/send-hour-choice.js';
 import type { CompiledPolicy, Decision, EvaluationContext } from '../strategy/index.js';
 import { countedInsert, type NewAttempt } from './attempt-queue.js';
+import { internReasons, type ReasonLists } from './decision-reasons.js';
 import { loadPlanningPage, type PlanningPage, type PlanningSubject } from './planning-context.js';
 
 export interface PlanResult {
@@ -131,7 +132,8 @@ function inRankOrder(decisions: readonly Decision[]): boolean {
   return true;
 }
 
-function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId: string, subject: PlanningSubject): NewAttempt[] {
+/** `reasons` collects the reason lists the debtor's decisions refer to (decision-reasons.ts). */
+function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId: string, subject: PlanningSubject, reasons: ReasonLists): NewAttempt[] {
   const policy = deps.policy();
   const ctx = subject.context;
   const zone = ctx.customer.timezone ?? 'UTC';
@@ -161,6 +163,7 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
     if (choice?.kind === 'wait') {
       Object.assign(record, { rule: WAIT_RULE, outcome: 'blocked', reason: `waiting is worth more than a contact now: ${(choice.record.reasons as string[]).join('; ')}` });
     }
+    internReasons(record, reasons);
     const prefix = chosen ? 'plan' : choice?.kind === 'wait' ? 'plan-wait' : 'plan-blocked';
     attempts.push({
       idempotencyKey: attemptKey(prefix, customerId, decision, day),
@@ -181,6 +184,19 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
   return attempts;
 }
 
+/**
+ * The insert of a page's attempts with the reason lists they refer to that this run has not stored
+ * yet (`written`). A list goes with every page that refers to it until a write holding it has
+ * succeeded, so a page never depends on another page's write, which may still fail.
+ */
+function planPage(deps: PlannerDeps, run: PlanningRun | undefined, now: Date, page: PlanningPage, written: ReadonlySet<string>) {
+  const referenced: ReasonLists = new Map();
+  const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, run, s.customerId, s, referenced));
+  const unwritten: ReasonLists = new Map();
+  for (const [id, list] of referenced) if (!written.has(id)) unwritten.set(id, list);
+  return { insert: countedInsert(deps.db, now, attempts, unwritten), listIds: [...unwritten.keys()] };
+}
+
 /** Plans contacts for every open case, a page at a time; debtors with a reminder already waiting are skipped. */
 export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000): Promise<PlanResult> {
   const db = deps.db;
@@ -198,6 +214,8 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
   // on every query, and with one write at a time the writes were the longest path (bench/dispatch).
   let next = loadPlanningPage(db, now, FIRST_ID, pageSize);
   const writing = new Set<Promise<void>>();
+  // Reason lists this run has stored (decision-reasons.ts): a run meets tens of thousands, each on many pages.
+  const written = new Set<string>();
   let failed: { error: unknown } | undefined;
   try {
     for (;;) {
@@ -209,7 +227,7 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
       }
       const last = page.length < pageSize;
       result.cases += page.length;
-      const insert = countedInsert(now, page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, run, s.customerId, s)));
+      const { insert, listIds } = planPage(deps, run, now, page, written);
       // Nothing of the page is needed while this waits for a write slot or for the next page: let go
       // of it, so that young-generation collections meanwhile need not copy it.
       page = undefined;
@@ -217,7 +235,10 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
       // write stays in the set, so the race raises it before another page is written.
       while (writing.size >= WRITES_IN_FLIGHT) await Promise.race(writing);
       if (failed) throw failed.error;
-      const write: Promise<void> = insert(db).then(count);
+      const write: Promise<void> = insert().then((inserted) => {
+        count(inserted);
+        for (const id of listIds) written.add(id);
+      });
       writing.add(write);
       write.then(() => writing.delete(write), (error: unknown) => { failed ??= { error }; });
       if (last) break;
