@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveDecisioning, DEFAULT_DECISIONING } from '../src/decisioning/live/live-decisioning.js';
+import { insertReasonLists, type ReasonLists } from '../src/delivery/decision-reasons.js';
 import { planContacts } from '../src/delivery/planner.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -73,5 +74,18 @@ describe.each(DATABASE_KINDS)('decision reasons on %s', (kind) => {
       const entry = view.body.timeline.find((e: { kind: string }) => e.kind.startsWith('message.'));
       expect(entry.summary.decision.decisioning.reasons).toEqual(byId.get(id));
     }
+  });
+
+  // Two pages in flight may carry the same new lists; each stores them in the same (id) order, so
+  // neither waits for a row the other will only insert after waiting for it.
+  it.runIf(kind === 'postgres')('stores lists that two writes carry at once without a deadlock, whatever their order', async () => {
+    for (let round = 0; round < 20; round++) {
+      const ids = Array.from({ length: 300 }, (_, i) => `deadlock-${round}-${String(i).padStart(3, '0')}`);
+      const forward: ReasonLists = new Map(ids.map((id) => [id, [`reason ${id}`]]));
+      const backward: ReasonLists = new Map([...ids].reverse().map((id) => [id, [`reason ${id}`]]));
+      await Promise.all([insertReasonLists(forward).execute(h.app.db), insertReasonLists(backward).execute(h.app.db)]);
+    }
+    const stored = await sql<{ n: string }>`select count(*) as n from decision_reasons where id like 'deadlock-%'`.execute(h.app.db);
+    expect(Number(stored.rows[0]!.n)).toBe(20 * 300);
   });
 });

@@ -42,12 +42,17 @@ export function internReasons(record: Record<string, unknown>, lists: ReasonList
   decisioning.reasonsId = id;
 }
 
-/** The insert of reason lists; one stored already is skipped. */
+/**
+ * The insert of reason lists; one stored already is skipped. In id order: two pages in flight may
+ * both carry lists neither has stored yet, and inserting the same keys in different orders, each
+ * would wait for the other's uncommitted row (a deadlock, seen in bench/dispatch).
+ */
 export function insertReasonLists(lists: ReasonLists): RawBuilder<unknown> {
   const rows = [...lists].map(([id, reasons]) => ({ id, reasons }));
   return sql`
     insert into decision_reasons (id, reasons)
     select x.id, x.reasons from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, reasons jsonb)
+    order by x.id
     on conflict (id) do nothing`;
 }
 
