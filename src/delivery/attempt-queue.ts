@@ -63,7 +63,7 @@ export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[
  * run later, with the reason lists their decisions refer to in the same statement (decision-reasons.ts),
  * so an attempt is never stored without them. Perf: the planner needs only the counts; a million keys
  * sent back and looked up were a visible share of its time. Built before the planner waits for a
- * free write slot, the statement holds the attempts as one JSON text only, so the attempt objects
+ * free write slot, the statement holds the attempts as one JSON document only, so the attempt objects
  * need not stay alive through that wait and the write, where each young-generation collection would
  * copy them (bench/dispatch).
  */
