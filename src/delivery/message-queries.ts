@@ -45,7 +45,14 @@ export async function listMessages(db: Db, filter: MessageFilter): Promise<Resul
   if (filter.direction === 'inbound') return ok({ items: [], nextCursor: null });
 
   const limit = filter.limit ?? 100;
-  let query = db.selectFrom('contact_attempts').selectAll().select(decisionWithReasons(sql.ref('contact_attempts.decision')).as('shown_decision')).orderBy('created_at').orderBy('id').limit(limit + 1);
+  // The columns the view shows, with the decision as reads show it (its reasons put back) in place of the stored one.
+  let query = db
+    .selectFrom('contact_attempts')
+    .select(['id', 'customer_id', 'receivable_ids', 'channel', 'status', 'due_at', 'sent_at', 'template_id', 'content', 'attempt_count', 'last_error', 'created_at'])
+    .select(decisionWithReasons(sql.ref('contact_attempts.decision')).as('decision'))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit + 1);
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   // Through the receivable's owner: attempts are indexed by customer, not by receivable.
   if (filter.receivableId) {
@@ -73,7 +80,7 @@ export async function listMessages(db: Db, filter: MessageFilter): Promise<Resul
       text: previewText(row.content),
       attempts: row.attempt_count,
       lastError: row.last_error,
-      decision: row.shown_decision,
+      decision: row.decision,
     })),
   );
 }
