@@ -6,6 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { acceptsBinaryParameters } from './json-rows.js';
+import { registerCopyPool } from './copy-rows.js';
 
 export type Db = Kysely<Database>;
 
@@ -43,6 +44,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
     client.release();
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     acceptsBinaryParameters(db);
+    registerCopyPool(db, pool);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
 

@@ -4,6 +4,7 @@ import { appendAudit } from '../compliance/audit-log.js';
 import type { Channel, ContactAttemptsTable } from '../db/schema.js';
 import { insertReasonLists, type ReasonLists } from './decision-reasons.js';
 import { jsonRowsParameter } from '../db/json-rows.js';
+import { copyField, copyPoolOf, copyText, copyThenRun, type StagingTable } from '../db/copy-rows.js';
 
 export type AttemptRow = Selectable<ContactAttemptsTable>;
 
@@ -21,14 +22,29 @@ export interface NewAttempt {
   status?: 'scheduled' | 'blocked';
 }
 
+const ATTEMPT_COLUMNS = sql.raw('idempotency_key, customer_id, receivable_ids, channel, template_id, content, status, due_at, max_attempts, decision, created_at, updated_at');
+const ROW_COLUMNS = 'key text, customer_id uuid, receivable_ids uuid[], channel text, template_id text, content jsonb, status text, due_at timestamptz, max_attempts int, decision jsonb';
+
 /**
- * The insert of new attempts; one whose idempotency key exists already is skipped by the database
- * itself (ON CONFLICT DO NOTHING), so two planners racing cannot schedule the same message twice.
+ * The insert of new attempts from `source`, a relation `x` with ROW_COLUMNS; one whose idempotency
+ * key exists already is skipped by the database itself (ON CONFLICT DO NOTHING), so two planners
+ * racing cannot schedule the same message twice.
  */
-function insertAttempts(db: Db, now: Date, attempts: NewAttempt[]): RawBuilder<unknown> {
-  // Perf: the rows travel as one JSON document that PostgreSQL unpacks with jsonb_to_recordset.
-  // As ten parallel arrays, the driver escaped every quote of every content and decision document
-  // into array-literal syntax, one of the larger costs of planning a million cases (bench/dispatch).
+function insertAttemptsFrom(source: RawBuilder<unknown>, now: Date): RawBuilder<unknown> {
+  return sql`
+    insert into contact_attempts (${ATTEMPT_COLUMNS})
+    select x.key, x.customer_id, x.receivable_ids, x.channel, x.template_id, x.content, x.status, x.due_at, x.max_attempts, x.decision,
+           ${now}::timestamptz, ${now}::timestamptz
+    from ${source}
+    on conflict (idempotency_key) do nothing`;
+}
+
+/**
+ * The attempts as one jsonb parameter unpacked by jsonb_to_recordset. Perf: as ten parallel arrays,
+ * the driver escaped every quote of every content and decision document into array-literal syntax,
+ * one of the larger costs of planning a million cases (bench/dispatch).
+ */
+function attemptsAsJson(db: Db, attempts: NewAttempt[]): RawBuilder<unknown> {
   const rows = attempts.map((a) => ({
     key: a.idempotencyKey,
     customer_id: a.customerId,
@@ -41,38 +57,50 @@ function insertAttempts(db: Db, now: Date, attempts: NewAttempt[]): RawBuilder<u
     max_attempts: a.maxAttempts ?? 5,
     decision: a.decision,
   }));
-  return sql`
-    insert into contact_attempts (idempotency_key, customer_id, receivable_ids, channel, template_id, content, status, due_at, max_attempts, decision, created_at, updated_at)
-    select x.key, x.customer_id, x.receivable_ids, x.channel, x.template_id, x.content, x.status, x.due_at, x.max_attempts, x.decision,
-           ${now}::timestamptz, ${now}::timestamptz
-    from jsonb_to_recordset(${jsonRowsParameter(db, rows)}::jsonb)
-      as x(key text, customer_id uuid, receivable_ids uuid[], channel text, template_id text, content jsonb, status text,
-           due_at timestamptz, max_attempts int, decision jsonb)
-    on conflict (idempotency_key) do nothing`;
+  return sql`jsonb_to_recordset(${jsonRowsParameter(db, rows)}::jsonb) as x(${sql.raw(ROW_COLUMNS)})`;
 }
 
-/** Inserts attempts (see insertAttempts); returns the keys that were new. */
+// The planner's pages go through COPY on PostgreSQL (copy-rows.ts): this table, per connection.
+const ATTEMPT_STAGE: StagingTable = { name: 'recoup_attempt_stage', columns: ROW_COLUMNS };
+
+/** An attempt as a line of COPY text in ROW_COLUMNS order. */
+function attemptCopyLine(a: NewAttempt): string {
+  const ids = a.receivableIds.length === 0 ? '{}' : `{${a.receivableIds.join(',')}}`;
+  return `${copyField(a.idempotencyKey)}\t${copyField(a.customerId)}\t${copyField(ids)}\t${copyField(a.channel)}\t${copyField(a.templateId)}\t${copyField(JSON.stringify(a.content))}\t${a.status ?? 'scheduled'}\t${a.dueAt.toISOString()}\t${a.maxAttempts ?? 5}\t${copyField(JSON.stringify(a.decision))}\n`;
+}
+
+/** Inserts attempts (see insertAttemptsFrom); returns the keys that were new. */
 export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[]): Promise<Set<string>> {
   if (attempts.length === 0) return new Set();
-  const result = await sql<{ idempotency_key: string }>`${insertAttempts(trx, now, attempts)} returning idempotency_key`.execute(trx);
+  const result = await sql<{ idempotency_key: string }>`${insertAttemptsFrom(attemptsAsJson(trx, attempts), now)} returning idempotency_key`.execute(trx);
   return new Set(result.rows.map((r) => r.idempotency_key));
 }
 
+type Counts = { scheduled: number; blocked: number };
+
 /**
- * The insert of new attempts (see insertAttempts) that counts the new ones by status, built now and
- * run later, with the reason lists their decisions refer to in the same statement (decision-reasons.ts),
- * so an attempt is never stored without them. Perf: the planner needs only the counts; a million keys
- * sent back and looked up were a visible share of its time. Built before the planner waits for a
- * free write slot, the statement holds the attempts as one JSON document only, so the attempt objects
- * need not stay alive through that wait and the write, where each young-generation collection would
- * copy them (bench/dispatch).
+ * The insert of new attempts (see insertAttemptsFrom) that counts the new ones by status, built now
+ * and run later, with the reason lists their decisions refer to in the same transaction
+ * (decision-reasons.ts), so an attempt is never stored without them. On PostgreSQL the rows go
+ * through COPY (copy-rows.ts), on PGlite as one jsonb parameter. Perf: the planner needs only the
+ * counts; a million keys sent back and looked up were a visible share of its time. Built before the
+ * planner waits for a free write slot, the statement holds the attempts as one buffer or string
+ * only, so the attempt objects need not stay alive through that wait and the write, where each
+ * young-generation collection would copy them (bench/dispatch).
  */
-export function countedInsert(db: Db, now: Date, attempts: NewAttempt[], reasons: ReasonLists = new Map()): () => Promise<{ scheduled: number; blocked: number }> {
+export function countedInsert(db: Db, now: Date, attempts: NewAttempt[], reasons: ReasonLists = new Map()): () => Promise<Counts> {
   if (attempts.length === 0) return async () => ({ scheduled: 0, blocked: 0 });
-  const statement = sql<{ scheduled: number; blocked: number }>`
+  const counted = (source: RawBuilder<unknown>) => sql<Counts>`
     with ${reasons.size > 0 ? sql`reasons as (${insertReasonLists(reasons)}),` : sql``}
-    inserted as (${insertAttempts(db, now, attempts)} returning status)
+    inserted as (${insertAttemptsFrom(source, now)} returning status)
     select count(*) filter (where status <> 'blocked')::int as scheduled, count(*) filter (where status = 'blocked')::int as blocked from inserted`;
+  const pool = copyPoolOf(db);
+  if (pool) {
+    const text = copyText(attempts.map(attemptCopyLine));
+    const statement = counted(sql`${sql.table(ATTEMPT_STAGE.name)} as x`).compile(db);
+    return async () => (await copyThenRun<Counts>(pool, ATTEMPT_STAGE, text, statement))[0]!;
+  }
+  const statement = counted(attemptsAsJson(db, attempts));
   return async () => (await statement.execute(db)).rows[0]!;
 }
 
