@@ -91,6 +91,28 @@ describe('the send hour in live decisioning', () => {
     expect(afternoon.morning).toBe(0);
   });
 
+  it('gives debtors whose channel, wording and part of the day come out alike one shared, read-only list of reasons', async () => {
+    const run = await createLiveDecisioning(DEFAULT_DECISIONING).begin(h.app.db, now());
+    const lists = new Map<string, readonly string[]>();
+    let shared = 0;
+    for (let i = 0; i < 300; i++) {
+      const choice = run.choose(`sh-share-${i}`, [smsAt(new Date('2026-03-01T02:00:00Z'), ['m1-sms-zh'])], context(), '2026-03-01', variantsOf);
+      const record = choice.record as { group?: string; variant?: string; sendHour?: string; reasons: readonly string[] };
+      if (choice.kind !== 'contact' || record.group !== 'policy') continue;
+      expect(Object.isFrozen(record.reasons)).toBe(true);
+      const situation = `${record.variant}|${record.sendHour}`;
+      const seen = lists.get(situation);
+      if (seen) {
+        expect(record.reasons).toBe(seen);
+        shared += 1;
+      } else lists.set(situation, record.reasons);
+    }
+    // Several wordings and parts of the day, each list made once and then shared.
+    expect(lists.size).toBeGreaterThan(3);
+    expect(shared).toBeGreaterThan(200);
+    expect(new Set([...lists.values()].map((list) => list.join('\n'))).size).toBe(lists.size);
+  });
+
   it('learns which part of the day pays, per stage and channel, and goes there', async () => {
     await logOutcomes('m1:sms', 'evening', 200, 120);
     await logOutcomes('m1:sms', 'morning', 200, 20);

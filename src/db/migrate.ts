@@ -18,6 +18,7 @@ import * as jobs from './migrations/0015-jobs.js';
 import * as outcomeSendHours from './migrations/0016-outcome-send-hours.js';
 import * as timeOrderedIds from './migrations/0017-time-ordered-ids.js';
 import * as decisionReasons from './migrations/0018-decision-reasons.js';
+import * as attemptsWithoutCustomerFk from './migrations/0019-attempts-without-customer-fk.js';
 
 /** Migrations are imported, not read from disk, so they work the same from sources, dist and tests. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016-outcome-send-hours': outcomeSendHours,
   '0017-time-ordered-ids': timeOrderedIds,
   '0018-decision-reasons': decisionReasons,
+  '0019-attempts-without-customer-fk': attemptsWithoutCustomerFk,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

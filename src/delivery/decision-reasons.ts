@@ -19,8 +19,18 @@ export type ReasonLists = Map<string, readonly string[]>;
 const IDS = new Map<string, string>();
 const IDS_KEPT = 30_000;
 
+// Lists shared by many decisions (live-decisioning.ts), by identity: no text to join and look up.
+const IDS_BY_LIST = new WeakMap<readonly string[], string>();
+
 export function reasonsId(reasons: readonly string[]): string {
-  const text = reasons.join('\n');
+  const known = IDS_BY_LIST.get(reasons);
+  if (known !== undefined) return known;
+  const id = reasonsIdOfText(reasons.join('\n'));
+  IDS_BY_LIST.set(reasons, id);
+  return id;
+}
+
+function reasonsIdOfText(text: string): string {
   let id = IDS.get(text);
   if (id === undefined) {
     if (IDS.size >= IDS_KEPT) IDS.clear();

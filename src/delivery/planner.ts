@@ -122,7 +122,8 @@ function sendTime(policy: CompiledPolicy, ctx: EvaluationContext, chosen: Decisi
   if (then?.outcome === 'allowed') return later;
   // The outcome is learnt for the part of the day it really went out in.
   const decisioning = record.decisioning as Record<string, unknown>;
-  (decisioning.reasons as string[]).push(`the ${String(decisioning.sendHour)} was not allowed (${then?.rule ?? 'no decision'}): sent as soon as allowed`);
+  // The list may be shared with other debtors (live-decisioning.ts): a new one, not a push.
+  decisioning.reasons = [...(decisioning.reasons as readonly string[]), `the ${String(decisioning.sendHour)} was not allowed (${then?.rule ?? 'no decision'}): sent as soon as allowed`];
   decisioning.sendHour = hourOptions(earliest, ctx.customer.timezone)[0]?.bucket ?? null;
   return earliest;
 }
@@ -184,27 +185,14 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
   return attempts;
 }
 
-// Perf: replies from PostgreSQL (the second round of the next page's reads, each write's next step)
-// are handled only when this process is not planning. A page planned in one go (a tenth of a second
-// or more) held every such round trip for that long, and the reads and writes it overlapped fell
-// behind: in a 77 s run of bench/dispatch's million cases the planner waited 25 s for pages and 15 s
-// for write slots. Handing the event loop a turn every 250 debtors brought both waits under 3 s.
-const SUBJECTS_PER_TURN = 250;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * The insert of a page's attempts with the reason lists they refer to that this run has not stored
  * yet (`written`). A list goes with every page that refers to it until a write holding it has
  * succeeded, so a page never depends on another page's write, which may still fail.
  */
-async function planPage(deps: PlannerDeps, run: PlanningRun | undefined, now: Date, page: PlanningPage, written: ReadonlySet<string>) {
+function planPage(deps: PlannerDeps, run: PlanningRun | undefined, now: Date, page: PlanningPage, written: ReadonlySet<string>) {
   const referenced: ReasonLists = new Map();
-  const attempts: NewAttempt[] = [];
-  for (let i = 0; i < page.length; i++) {
-    if (i > 0 && i % SUBJECTS_PER_TURN === 0) await nextTurn();
-    const subject = page[i]!;
-    if (!subject.pending) attempts.push(...planSubject(deps, run, subject.customerId, subject, referenced));
-  }
+  const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, run, s.customerId, s, referenced));
   const unwritten: ReasonLists = new Map();
   for (const [id, list] of referenced) if (!written.has(id)) unwritten.set(id, list);
   return { insert: countedInsert(deps.db, now, attempts, unwritten), listIds: [...unwritten.keys()] };
@@ -240,7 +228,7 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
       }
       const last = page.length < pageSize;
       result.cases += page.length;
-      const { insert, listIds } = await planPage(deps, run, now, page, written);
+      const { insert, listIds } = planPage(deps, run, now, page, written);
       // Nothing of the page is needed while this waits for a write slot or for the next page: let go
       // of it, so that young-generation collections meanwhile need not copy it.
       page = undefined;

@@ -137,7 +137,7 @@ interface ChoiceDistribution {
   /** Cumulative shares in arm order, for sampling with one uniform number; `propensity` is the share as recorded. */
   arms: Array<{ arm: string; upTo: number; share: number; propensity: number }>;
   /** Why each arm wins, scored at the posterior means. */
-  reasons: Map<string, string[]>;
+  reasons: Map<string, readonly string[]>;
 }
 
 /** Each arm's share of the draws, and the running total that one uniform number is sampled against. */
@@ -189,8 +189,8 @@ function distributionFor(
   if (!atMeans.ok) throw new Error(atMeans.error.message);
   const arms = cumulativeShares(wins, total);
   // Each arm's reasons as a decision records them, made once per situation rather than per debtor.
-  const reasons = new Map(atMeans.ranked.map((r) => [r.action.id, r.reasons.slice(0, 3)]));
-  for (const a of arms) reasons.set(a.arm, [...(reasons.get(a.arm) ?? []), `chosen in ${(a.share * 100).toFixed(0)}% of posterior draws`]);
+  const reasons = new Map<string, readonly string[]>(atMeans.ranked.map((r) => [r.action.id, r.reasons.slice(0, 3)]));
+  for (const a of arms) reasons.set(a.arm, Object.freeze([...(reasons.get(a.arm) ?? []), `chosen in ${(a.share * 100).toFixed(0)}% of posterior draws`]));
   return { arms, reasons };
 }
 
@@ -214,9 +214,29 @@ function optionDistributionFor(random: { next(): number }, options: readonly str
   }
   const reasons = new Map(options.map((o) => {
     const b = posterior(o);
-    return [o, [`${describe(o)}: p(pay) ${(b.alpha / (b.alpha + b.beta)).toFixed(3)} from ${Math.round(b.alpha + b.beta)} outcomes and prior`]];
+    return [o, Object.freeze([`${describe(o)}: p(pay) ${(b.alpha / (b.alpha + b.beta)).toFixed(3)} from ${Math.round(b.alpha + b.beta)} outcomes and prior`])];
   }));
   return { arms: cumulativeShares(wins, total), reasons };
+}
+
+const NO_REASONS: readonly string[] = Object.freeze([]);
+
+/**
+ * `first` followed by `then`, one array per pair for the whole run. The parts come from the run's
+ * distributions, so every debtor in one situation gets the very same list, which decision-reasons.ts
+ * then names by identity instead of joining and hashing its text for each debtor (bench/dispatch).
+ * Shared lists are read-only: whoever adds a reason makes a new list.
+ */
+function reasonListJoiner(): (first: readonly string[], then: readonly string[]) => readonly string[] {
+  const joined = new Map<readonly string[], Map<readonly string[], readonly string[]>>();
+  return (first, then) => {
+    if (then.length === 0) return first;
+    let byThen = joined.get(first);
+    if (!byThen) joined.set(first, (byThen = new Map()));
+    let list = byThen.get(then);
+    if (!list) byThen.set(then, (list = Object.freeze([...first, ...then])));
+    return list;
+  };
 }
 
 const pick = (distribution: ChoiceDistribution, u: number) => distribution.arms.find((a) => u < a.upTo) ?? distribution.arms[distribution.arms.length - 1]!;
@@ -246,14 +266,15 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
       const observed = settings.mode === 'ai' ? await loadOutcomeCounts(db) : new Map<string, ArmOutcomes>();
       const random = createRandom(now.getTime() % 2 ** 31);
       const distributions = new Map<string, ChoiceDistribution>();
+      const controlReasons: readonly string[] = Object.freeze([`control group (${(settings.controlRate * 100).toFixed(1)}% of customers, experiment "${settings.experiment}"): baseline schedule`]);
+      const reasonsAfter = reasonListJoiner();
       return {
         choose(customerId, allowed, ctx, day, variantsOf) {
           const baseline = allowed[0]!;
           const baselineRecord = (mode: string, extra: Record<string, unknown> = {}) => ({ mode, arm: armKey(baseline.stage, baseline.channel), ...extra });
           if (settings.mode === 'baseline') return { kind: 'contact', decision: baseline, record: baselineRecord('baseline') };
           if (assignGroup(customerId, experiment).group === 'control') {
-            const reasons = [`control group (${(settings.controlRate * 100).toFixed(1)}% of customers, experiment "${settings.experiment}"): baseline schedule`];
-            return { kind: 'contact', decision: baseline, record: baselineRecord('ai', { group: 'control', propensity: 1, reasons }) };
+            return { kind: 'contact', decision: baseline, record: baselineRecord('ai', { group: 'control', propensity: 1, reasons: controlReasons }) };
           }
           const stage = baseline.stage;
           const owed = ctx.receivables.filter((r) => baseline.receivableIds.includes(r.id));
@@ -276,7 +297,7 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
             // `baseline` is what the fixed schedule would have done here: off-policy evaluation asks
             // how that schedule would have fared on the policy group's own decisions (off-policy-report.ts).
             mode: 'ai', group: 'policy', arm, propensity: picked.propensity, baseline: baseline.channel,
-            reasons: [...(distribution.reasons.get(picked.arm) ?? [])],
+            reasons: distribution.reasons.get(picked.arm) ?? NO_REASONS,
           };
           if (picked.arm === WAIT_ARM) return { kind: 'wait', record };
           const decision = allowed.find((d) => d.channel === picked.arm)!;
@@ -290,7 +311,7 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
               distributions.set(cacheKey, distribution);
             }
             const chosen = pick(distribution, draws[what]);
-            (record.reasons as string[]).push(...(distribution.reasons.get(chosen.arm) ?? []));
+            record.reasons = reasonsAfter(record.reasons as readonly string[], distribution.reasons.get(chosen.arm) ?? NO_REASONS);
             return chosen;
           };
           const variants = variantsOf?.(decision) ?? [];
