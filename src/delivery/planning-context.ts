@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { CaseStage, Channel, IdentityKind } from '../db/schema.js';
 import type { EvaluationContext } from '../strategy/index.js';
-import { anyOf } from '../db/any-of.js';
-import { plainArrayLiteral } from '../db/array-literal.js';
+import { inKeyScope, type KeyScope, keyScope } from '../db/key-scope.js';
 import { applyHolds, loadHolds } from '../holds/index.js';
 
 /** What the planner needs to know about one debtor, loaded for a page of cases in a few set-based queries. */
@@ -48,14 +47,20 @@ type HistoryRow = { customer_id: string; channel: Channel; receivable_ids: strin
  * bench/dispatch, against 10 ms through the index). The index is the right path for a page of
  * customers whatever the statistics say, so the sequential scan is ruled out for this one query.
  */
-async function loadHistory(db: Db, ids: readonly string[], since: Date): Promise<{ rows: HistoryRow[] }> {
+async function loadHistory(db: Db, scope: KeyScope, since: Date): Promise<{ rows: HistoryRow[] }> {
   return db.transaction().execute(async (trx) => {
     await sql`set local enable_seqscan = off`.execute(trx);
     return sql<HistoryRow>`
       select customer_id, channel, receivable_ids, status, coalesce(sent_at, greatest(due_at, updated_at)) as at from contact_attempts
-      where customer_id = any(${plainArrayLiteral(ids)}::uuid[]) and status not in ('cancelled', 'blocked')
+      where ${inKeyScope('customer_id', scope)} and status not in ('cancelled', 'blocked')
         and coalesce(sent_at, greatest(due_at, updated_at)) > ${since}::timestamptz`.execute(trx);
   });
+}
+
+/** How many customers there are from `first` to `last`: the page's reads go by that span if most of them are on it (key-scope.ts). */
+async function customersBetween(db: Db, first: string, last: string): Promise<number> {
+  const row = await db.selectFrom('customers').select(({ fn }) => fn.countAll<number>().as('n')).where('id', '>=', first).where('id', '<=', last).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export type PlanningPage = Array<{ customerId: string } & PlanningSubject>;
@@ -79,17 +84,18 @@ export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: strin
     .execute();
   if (cases.length === 0) return [];
   const ids = cases.map((c) => c.customer_id);
+  const scope = keyScope(ids, await customersBetween(db, ids[0]!, ids[ids.length - 1]!));
   const [identities, receivables, history, holds] = await Promise.all([
-    db.selectFrom('customer_identities').select(['customer_id', 'kind']).where(anyOf('customer_id', ids, 'uuid')).execute(),
+    db.selectFrom('customer_identities').select(['customer_id', 'kind']).where(inKeyScope('customer_id', scope)).execute(),
     db
       .selectFrom('receivables')
       .select(['id', 'external_id', 'customer_id', 'kind', 'currency', 'due_at', sql<bigint>`amount_minor - paid_minor`.as('outstanding')])
-      .where(anyOf('customer_id', ids, 'uuid'))
+      .where(inKeyScope('customer_id', scope))
       .where('status', '=', 'open')
       .whereRef('amount_minor', '>', 'paid_minor')
       .execute(),
-    loadHistory(db, ids, new Date(now.getTime() - HISTORY_DAYS * 86_400_000)),
-    loadHolds(db, now, ids, HISTORY_DAYS),
+    loadHistory(db, scope, new Date(now.getTime() - HISTORY_DAYS * 86_400_000)),
+    loadHolds(db, now, scope, HISTORY_DAYS),
   ]);
   const group = <T extends { customer_id: string }>(rows: T[]) => {
     const map = new Map<string, T[]>();

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { plainArrayLiteral } from '../db/array-literal.js';
+import { inKeyScope, type KeyScope } from '../db/key-scope.js';
 import type { Conversation, ReceivableContext } from '../strategy/index.js';
 
 interface ConversationRow {
@@ -22,27 +22,26 @@ export interface PageHolds {
 /**
  * One query per kind of hold for the whole page, each served by a partial index (0005-holds). The
  * `call.conversation` literal sits in the SQL text, not in a parameter, so that the planner can match
- * the partial index's predicate in a generic plan too.
+ * the partial index's predicate in a generic plan too. `customers` may take in customers not on the
+ * page (key-scope.ts): the maps then hold them too, and callers look up only the page's.
  */
-export async function loadHolds(db: Db, now: Date, customerIds: readonly string[], historyDays: number): Promise<PageHolds> {
-  // One literal for the four queries: node-postgres would escape the 2,000 ids for each (bench/dispatch).
-  // Customer ids come from the database; a uuid needs no quoting.
-  const ids = plainArrayLiteral(customerIds);
+export async function loadHolds(db: Db, now: Date, customers: KeyScope, historyDays: number): Promise<PageHolds> {
+  const inPage = (column: string) => inKeyScope(column, customers);
   const since = new Date(now.getTime() - historyDays * 86_400_000);
   const [disputes, promises, conversations] = await Promise.all([
     sql<{ customer_id: string; receivable_id: string | null }>`
-      select customer_id, receivable_id from disputes where customer_id = any(${ids}::uuid[]) and status = 'open'`.execute(db),
+      select customer_id, receivable_id from disputes where ${inPage('customer_id')} and status = 'open'`.execute(db),
     // A debtor who told the assistant they already paid is held like a promise while it is reconciled.
     sql<{ customer_id: string; until: Date }>`
       select customer_id, max(until) as until from (
-        select customer_id, promised_for as until from promises_to_pay where customer_id = any(${ids}::uuid[]) and status = 'open'
+        select customer_id, promised_for as until from promises_to_pay where ${inPage('customer_id')} and status = 'open'
         union all
-        select customer_id, reminders_paused_until from conversations where customer_id = any(${ids}::uuid[]) and reminders_paused_until > ${now}::timestamptz
+        select customer_id, reminders_paused_until from conversations where ${inPage('customer_id')} and reminders_paused_until > ${now}::timestamptz
       ) held group by customer_id`.execute(db),
     sql<ConversationRow>`
       select customer_id, receivable_id, occurred_at, payload->'receivableIds' as receivable_ids, payload->>'initiatedBy' as initiated_by
       from interaction_events
-      where customer_id = any(${ids}::uuid[]) and kind = 'call.conversation' and occurred_at > ${since}::timestamptz`.execute(db),
+      where ${inPage('customer_id')} and kind = 'call.conversation' and occurred_at > ${since}::timestamptz`.execute(db),
   ]);
   const holds: PageHolds = { disputes: new Map(), promiseUntil: new Map(), conversations: new Map() };
   for (const d of disputes.rows) holds.disputes.set(d.customer_id, [...(holds.disputes.get(d.customer_id) ?? []), d.receivable_id]);
