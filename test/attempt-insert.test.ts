@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyField, copyPoolOf } from '../src/db/copy-rows.js';
+import { copyField, copyJsonField, copyPoolOf, copyText } from '../src/db/copy-rows.js';
 import { countedInsert, type NewAttempt } from '../src/delivery/attempt-queue.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -11,6 +11,21 @@ describe('COPY text fields', () => {
     expect(copyField('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
     expect(copyField('\\N')).toBe('\\\\N');
     expect(copyField(null)).toBe('\\N');
+  });
+
+  it('doubles only the backslashes of JSON text, which holds no raw tab or line break', () => {
+    const json = JSON.stringify({ text: 'tab \t newline \n return \r quote " backslash \\ 张三' });
+    expect(json).not.toMatch(/[\t\n\r]/);
+    expect(copyJsonField(json)).toBe(copyField(json));
+    expect(copyJsonField('{"a":1}')).toBe('{"a":1}');
+  });
+
+  it('encodes lines as UTF-8 in one buffer of exactly their length, whatever the characters', () => {
+    const lines = ['ascii\t1\n', '张三 08:00–21:00\n', '🙂🙂\n', ''];
+    const buffer = copyText(lines);
+    expect(buffer.toString('utf8')).toBe(lines.join(''));
+    expect(buffer.length).toBe(Buffer.byteLength(lines.join('')));
+    expect(copyText([]).length).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, parseInstant } from './time.js';
+import { isoInstant, isValidTimeZone, parseInstant } from './time.js';
 
 describe('parseInstant', () => {
   it('turns a bare due date into the next local midnight in the debtor zone', () => {
@@ -28,5 +28,17 @@ describe('isValidTimeZone', () => {
     expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
     expect(isValidTimeZone('America/New_York')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+});
+
+describe('isoInstant', () => {
+  it('gives toISOString of each instant, the same again when asked again, past the number it keeps', () => {
+    const start = Date.UTC(2026, 2, 2, 2);
+    for (let i = 0; i < 5000; i++) {
+      const at = new Date(start + i * 60_000);
+      expect(isoInstant(at)).toBe(at.toISOString());
+    }
+    expect(isoInstant(new Date(start))).toBe('2026-03-02T02:00:00.000Z');
+    expect(isoInstant(new Date(-1))).toBe('1969-12-31T23:59:59.999Z');
   });
 });

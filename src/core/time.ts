@@ -3,6 +3,26 @@ import type { FieldError } from './errors.js';
 
 export const DAY_MS = 86_400_000;
 
+// Instants recently written as ISO text, by epoch milliseconds.
+const ISO_TEXT = new Map<number, string>();
+const ISO_TEXTS_KEPT = 4096;
+
+/**
+ * `at.toISOString()`, remembered for instants met again. Perf: the planner writes the same few
+ * instants (now, the start of each zone's contact hours) into a million rows, and a Date inside a
+ * document sends JSON.stringify down its slow path (toJSON) for the whole object: a decision with
+ * its delays' instants as text took half as long to serialize (bench/dispatch).
+ */
+export function isoInstant(at: Date): string {
+  const ms = at.getTime();
+  let text = ISO_TEXT.get(ms);
+  if (text === undefined) {
+    if (ISO_TEXT.size >= ISO_TEXTS_KEPT) ISO_TEXT.clear();
+    ISO_TEXT.set(ms, (text = at.toISOString()));
+  }
+  return text;
+}
+
 /**
  * Luxon's zone work asks Intl afresh on every call (tens of microseconds each), and a batch of ten
  * thousand rows repeats the same few zones and due dates: answers are remembered, in maps that are

@@ -35,14 +35,29 @@ export function copyField(value: string | null): string {
   return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
 }
 
-/** Lines of COPY text (each ending in a newline) as one buffer, measured and encoded once. */
+/**
+ * A JSON document (JSON.stringify's output) as a COPY text field. JSON text never holds a raw tab,
+ * newline or carriage return (it escapes every control character), so only its backslashes need
+ * doubling; looking for those alone is several times cheaper than copyField's pattern on the longest
+ * fields of a row (bench/dispatch).
+ */
+export function copyJsonField(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+}
+
+/**
+ * Lines of COPY text (each ending in a newline) as one buffer, encoded in one pass. A UTF-16 code
+ * unit never takes more than three bytes of UTF-8, so three bytes a unit always suffice; the buffer
+ * lives outside the JavaScript heap and only until the write is done. Perf: measuring each line
+ * first (Buffer.byteLength) encoded every line twice (bench/dispatch).
+ */
 export function copyText(lines: readonly string[]): Buffer {
-  let size = 0;
-  for (const line of lines) size += Buffer.byteLength(line);
-  const buffer = Buffer.allocUnsafe(size);
+  let units = 0;
+  for (const line of lines) units += line.length;
+  const buffer = Buffer.allocUnsafeSlow(units * 3);
   let at = 0;
   for (const line of lines) at += buffer.write(line, at);
-  return buffer;
+  return buffer.subarray(0, at);
 }
 
 /** A temporary table that lives as long as its connection and is emptied at every commit. */

@@ -4,7 +4,8 @@ import { appendAudit } from '../compliance/audit-log.js';
 import type { Channel, ContactAttemptsTable } from '../db/schema.js';
 import { insertReasonLists, type ReasonLists } from './decision-reasons.js';
 import { jsonRowsParameter } from '../db/json-rows.js';
-import { copyField, copyPoolOf, copyText, copyThenRun, type StagingTable } from '../db/copy-rows.js';
+import { copyField, copyJsonField, copyPoolOf, copyText, copyThenRun, type StagingTable } from '../db/copy-rows.js';
+import { isoInstant } from '../core/time.js';
 
 export type AttemptRow = Selectable<ContactAttemptsTable>;
 
@@ -66,7 +67,7 @@ const ATTEMPT_STAGE: StagingTable = { name: 'recoup_attempt_stage', columns: ROW
 /** An attempt as a line of COPY text in ROW_COLUMNS order. */
 function attemptCopyLine(a: NewAttempt): string {
   const ids = a.receivableIds.length === 0 ? '{}' : `{${a.receivableIds.join(',')}}`;
-  return `${copyField(a.idempotencyKey)}\t${copyField(a.customerId)}\t${copyField(ids)}\t${copyField(a.channel)}\t${copyField(a.templateId)}\t${copyField(JSON.stringify(a.content))}\t${a.status ?? 'scheduled'}\t${a.dueAt.toISOString()}\t${a.maxAttempts ?? 5}\t${copyField(JSON.stringify(a.decision))}\n`;
+  return `${copyField(a.idempotencyKey)}\t${copyField(a.customerId)}\t${copyField(ids)}\t${copyField(a.channel)}\t${copyField(a.templateId)}\t${copyJsonField(JSON.stringify(a.content))}\t${a.status ?? 'scheduled'}\t${isoInstant(a.dueAt)}\t${a.maxAttempts ?? 5}\t${copyJsonField(JSON.stringify(a.decision))}\n`;
 }
 
 /** Inserts attempts (see insertAttemptsFrom); returns the keys that were new. */

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { periodicWork } from '../core/periodic-work.js';
+import { isoInstant } from '../core/time.js';
 import type { DueWork } from '../core/work-loop.js';
 import type { Db } from '../db/database.js';
 import { type RenderRequest, shippedRenderer, toDraft } from '../messaging/index.js';
@@ -54,7 +55,7 @@ const WRITES_IN_FLIGHT = 2;
  */
 function decisionRecord(decision: Decision): Record<string, unknown> {
   const record: Record<string, unknown> = { policy: decision.policy, rule: decision.rule, reason: decision.reason, outcome: decision.outcome, stage: decision.stage, escalationRank: decision.escalationRank };
-  if (decision.notes.length > 1) record.delays = decision.notes.map((n) => ({ rule: n.rule, outcome: n.outcome, ...(n.until ? { until: n.until } : {}) }));
+  if (decision.notes.length > 1) record.delays = decision.notes.map((n) => ({ rule: n.rule, outcome: n.outcome, ...(n.until ? { until: isoInstant(n.until) } : {}) }));
   return record;
 }
 
