@@ -29,7 +29,7 @@ describe('COPY text fields', () => {
   });
 });
 
-type Row = { idempotency_key: string; customer_id: string; receivable_ids: string[]; channel: string; template_id: string | null; content: unknown; status: string; due_at: Date; max_attempts: number; decision: unknown };
+type Row = { id: string; idempotency_key: string; customer_id: string; receivable_ids: string[]; channel: string; template_id: string | null; content: unknown; status: string; due_at: Date; max_attempts: number; decision: unknown };
 
 /**
  * The planner's counted insert: on PostgreSQL through COPY and a staging table, on PGlite as one
@@ -78,6 +78,23 @@ describe.each(DATABASE_KINDS)('counted attempt insert on %s', (kind) => {
     expect(first!.decision).toEqual(attempts[0]!.decision);
     expect(first!.due_at.toISOString()).toBe('2026-03-02T10:00:00.123Z');
     expect(second).toMatchObject({ receivable_ids: [], channel: 'email', template_id: null, status: 'blocked', max_attempts: 3, content: {}, decision: {} });
+  });
+
+  it('names each attempt by a version 7 id holding the time it was written, later pages sorting after earlier ones', async () => {
+    const millisOf = (id: string) => Number.parseInt(id.replaceAll('-', '').slice(0, 12), 16);
+    const before = Date.now();
+    await countedInsert(h.app.db, now(), [attempt('ai-id-1'), attempt('ai-id-2', { channel: 'email' })])();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await countedInsert(h.app.db, now(), [attempt('ai-id-3', { channel: 'voice' })])();
+    const after = Date.now();
+    const rows = await stored(['ai-id-1', 'ai-id-2', 'ai-id-3']);
+    for (const { id } of rows) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(millisOf(id)).toBeGreaterThanOrEqual(before - 1000);
+      expect(millisOf(id)).toBeLessThanOrEqual(after + 1000);
+    }
+    expect(new Set(rows.map((r) => r.id)).size).toBe(3);
+    expect(millisOf(rows[2]!.id)).toBeGreaterThan(Math.max(millisOf(rows[0]!.id), millisOf(rows[1]!.id)));
   });
 
   it('skips keys stored already, in the table or earlier in the same page, and does not count them', async () => {

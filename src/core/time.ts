@@ -8,19 +8,24 @@ const ISO_TEXT = new Map<number, string>();
 const ISO_TEXTS_KEPT = 4096;
 
 /**
- * `at.toISOString()`, remembered for instants met again. Perf: the planner writes the same few
- * instants (now, the start of each zone's contact hours) into a million rows, and a Date inside a
- * document sends JSON.stringify down its slow path (toJSON) for the whole object: a decision with
- * its delays' instants as text took half as long to serialize (bench/dispatch).
+ * `new Date(ms).toISOString()`, remembered for instants met again. Perf: planning writes the same few
+ * instants (now, the opening of each zone's contact hours) into the reasons and delays of a million
+ * decisions; and a Date left inside a document sends JSON.stringify down its slow path (toJSON) for
+ * the whole object, so a decision with its delays' instants as text took half as long to serialize
+ * (bench/dispatch).
  */
-export function isoInstant(at: Date): string {
-  const ms = at.getTime();
+export function isoAt(ms: number): string {
   let text = ISO_TEXT.get(ms);
   if (text === undefined) {
     if (ISO_TEXT.size >= ISO_TEXTS_KEPT) ISO_TEXT.clear();
-    ISO_TEXT.set(ms, (text = at.toISOString()));
+    ISO_TEXT.set(ms, (text = new Date(ms).toISOString()));
   }
   return text;
+}
+
+/** `at.toISOString()` through isoAt's memory. */
+export function isoInstant(at: Date): string {
+  return isoAt(at.getTime());
 }
 
 /**

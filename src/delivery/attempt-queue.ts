@@ -6,6 +6,7 @@ import { insertReasonLists, type ReasonLists } from './decision-reasons.js';
 import { jsonRowsParameter } from '../db/json-rows.js';
 import { copyField, copyJsonField, copyPoolOf, copyText, copyThenRun, type StagingTable } from '../db/copy-rows.js';
 import { isoInstant } from '../core/time.js';
+import { timeOrderedId } from '../db/time-ordered-id.js';
 
 export type AttemptRow = Selectable<ContactAttemptsTable>;
 
@@ -23,18 +24,19 @@ export interface NewAttempt {
   status?: 'scheduled' | 'blocked';
 }
 
-const ATTEMPT_COLUMNS = sql.raw('idempotency_key, customer_id, receivable_ids, channel, template_id, content, status, due_at, max_attempts, decision, created_at, updated_at');
+const ATTEMPT_COLUMNS = 'idempotency_key, customer_id, receivable_ids, channel, template_id, content, status, due_at, max_attempts, decision, created_at, updated_at';
 const ROW_COLUMNS = 'key text, customer_id uuid, receivable_ids uuid[], channel text, template_id text, content jsonb, status text, due_at timestamptz, max_attempts int, decision jsonb';
 
 /**
- * The insert of new attempts from `source`, a relation `x` with ROW_COLUMNS; one whose idempotency
- * key exists already is skipped by the database itself (ON CONFLICT DO NOTHING), so two planners
- * racing cannot schedule the same message twice.
+ * The insert of new attempts from `source`, a relation `x` with ROW_COLUMNS, preceded by `id uuid`
+ * when the rows bring their ids (`withIds`; otherwise the column's default names them). One whose
+ * idempotency key exists already is skipped by the database itself (ON CONFLICT DO NOTHING), so two
+ * planners racing cannot schedule the same message twice.
  */
-function insertAttemptsFrom(source: RawBuilder<unknown>, now: Date): RawBuilder<unknown> {
+function insertAttemptsFrom(source: RawBuilder<unknown>, now: Date, withIds = false): RawBuilder<unknown> {
   return sql`
-    insert into contact_attempts (${ATTEMPT_COLUMNS})
-    select x.key, x.customer_id, x.receivable_ids, x.channel, x.template_id, x.content, x.status, x.due_at, x.max_attempts, x.decision,
+    insert into contact_attempts (${sql.raw(withIds ? `id, ${ATTEMPT_COLUMNS}` : ATTEMPT_COLUMNS)})
+    select ${sql.raw(withIds ? 'x.id, ' : '')}x.key, x.customer_id, x.receivable_ids, x.channel, x.template_id, x.content, x.status, x.due_at, x.max_attempts, x.decision,
            ${now}::timestamptz, ${now}::timestamptz
     from ${source}
     on conflict (idempotency_key) do nothing`;
@@ -62,12 +64,13 @@ function attemptsAsJson(db: Db, attempts: NewAttempt[]): RawBuilder<unknown> {
 }
 
 // The planner's pages go through COPY on PostgreSQL (copy-rows.ts): this table, per connection.
-const ATTEMPT_STAGE: StagingTable = { name: 'recoup_attempt_stage', columns: ROW_COLUMNS };
+// The rows bring their own time-ordered ids (time-ordered-id.ts).
+const ATTEMPT_STAGE: StagingTable = { name: 'recoup_attempt_stage', columns: `id uuid, ${ROW_COLUMNS}` };
 
-/** An attempt as a line of COPY text in ROW_COLUMNS order. */
+/** An attempt as a line of COPY text in ATTEMPT_STAGE's column order, with a new id. */
 function attemptCopyLine(a: NewAttempt): string {
   const ids = a.receivableIds.length === 0 ? '{}' : `{${a.receivableIds.join(',')}}`;
-  return `${copyField(a.idempotencyKey)}\t${copyField(a.customerId)}\t${copyField(ids)}\t${copyField(a.channel)}\t${copyField(a.templateId)}\t${copyJsonField(JSON.stringify(a.content))}\t${a.status ?? 'scheduled'}\t${isoInstant(a.dueAt)}\t${a.maxAttempts ?? 5}\t${copyJsonField(JSON.stringify(a.decision))}\n`;
+  return `${timeOrderedId()}\t${copyField(a.idempotencyKey)}\t${copyField(a.customerId)}\t${copyField(ids)}\t${copyField(a.channel)}\t${copyField(a.templateId)}\t${copyJsonField(JSON.stringify(a.content))}\t${a.status ?? 'scheduled'}\t${isoInstant(a.dueAt)}\t${a.maxAttempts ?? 5}\t${copyJsonField(JSON.stringify(a.decision))}\n`;
 }
 
 /** Inserts attempts (see insertAttemptsFrom); returns the keys that were new. */
@@ -91,14 +94,14 @@ type Counts = { scheduled: number; blocked: number };
  */
 export function countedInsert(db: Db, now: Date, attempts: NewAttempt[], reasons: ReasonLists = new Map()): () => Promise<Counts> {
   if (attempts.length === 0) return async () => ({ scheduled: 0, blocked: 0 });
-  const counted = (source: RawBuilder<unknown>) => sql<Counts>`
+  const counted = (source: RawBuilder<unknown>, withIds = false) => sql<Counts>`
     with ${reasons.size > 0 ? sql`reasons as (${insertReasonLists(reasons)}),` : sql``}
-    inserted as (${insertAttemptsFrom(source, now)} returning status)
+    inserted as (${insertAttemptsFrom(source, now, withIds)} returning status)
     select count(*) filter (where status <> 'blocked')::int as scheduled, count(*) filter (where status = 'blocked')::int as blocked from inserted`;
   const pool = copyPoolOf(db);
   if (pool) {
     const text = copyText(attempts.map(attemptCopyLine));
-    const statement = counted(sql`${sql.table(ATTEMPT_STAGE.name)} as x`).compile(db);
+    const statement = counted(sql`${sql.table(ATTEMPT_STAGE.name)} as x`, true).compile(db);
     return async () => (await copyThenRun<Counts>(pool, ATTEMPT_STAGE, text, statement))[0]!;
   }
   const statement = counted(attemptsAsJson(db, attempts));

@@ -1,4 +1,5 @@
-import { anyContact, hoursRule, isoAt, block, capUntilSorted, delay, sameChannel, touches, type Candidate, type Prepared, type PreparedContact, type Rule } from './rule-kit.js';
+import { anyContact, hoursRule, block, capUntilSorted, delay, sameChannel, touches, type Candidate, type Prepared, type PreparedContact, type Rule } from './rule-kit.js';
+import { isoAt } from '../core/time.js';
 import type { WeeklyWindow } from './hours.js';
 import { effectiveTimeout, nextReminderAfter, reminderPoints, type CalendarPeriod, type ReminderPlan } from './pre-due.js';
 import type { Channel, ReceivableContext } from './types.js';

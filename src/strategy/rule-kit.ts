@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import type { FieldError } from '../core/errors.js';
+import { isoAt } from '../core/time.js';
 import type { WeeklyWindow } from './hours.js';
 import { isOpenAt, nextOpenInstant } from './hours.js';
 import type { Channel, ContactRecord, Conversation, EvaluationContext, ReceivableContext } from './types.js';
@@ -103,22 +104,6 @@ export const sameChannel = (x: PreparedContact, c: Candidate): boolean => x.chan
 export function touches(record: { receivableIds: readonly string[] }, c: Candidate): boolean {
   for (const r of c.receivables) if (record.receivableIds.includes(r.id)) return true;
   return false;
-}
-
-// Delay reasons name the instant they move to, and those instants repeat (a window opens at the same
-// few instants for every debtor in a zone), so the ISO text is cached rather than formatted per call.
-const isoCache = new Map<number, string>();
-const ISO_CACHE_SIZE = 4096;
-
-/** new Date(ms).toISOString(), remembered for recently seen instants. */
-export function isoAt(ms: number): string {
-  let text = isoCache.get(ms);
-  if (text === undefined) {
-    text = new Date(ms).toISOString();
-    if (isoCache.size >= ISO_CACHE_SIZE) isoCache.clear();
-    isoCache.set(ms, text);
-  }
-  return text;
 }
 
 /** A rule that holds contacts to a weekly window in the debtor's zone(s); used by the packs and the policy. */
