@@ -1,7 +1,7 @@
 import type { PolicyTables, StageTable } from './compile.js';
 import { RECOUP_RULES } from './packs/index.js';
 import { POLICY_RULES } from './policy-rules.js';
-import { byTime, toMs, type Candidate, type Prepared, type Rule } from './rule-kit.js';
+import { byTime, toMs, type Candidate, type Prepared, type Rule, type Verdict } from './rule-kit.js';
 import type { Channel, Decision, EvaluationContext, ReceivableContext, RuleNote } from './types.js';
 import { zoneClock, type ZoneClock } from './zone-clock.js';
 
@@ -127,6 +127,38 @@ function rulesFor(t: PolicyTables, ctx: EvaluationContext, stage: StageTable): r
 
 type Run = { blocked: RuleNote | null; at: number; notes: RuleNote[] };
 
+// The note of a delay, once per answer: rules that share their answers (rule-kit.ts hoursRule) then
+// share the note too, with its Date, instead of making both again for every debtor. Notes are read-only.
+const DELAY_NOTES = new WeakMap<Verdict, RuleNote>();
+function delayNote(rule: Rule, v: Verdict & { kind: 'delay' }): RuleNote {
+  let note = DELAY_NOTES.get(v);
+  if (!note || note.rule !== rule.name) {
+    note = Object.freeze({ rule: rule.name, outcome: 'delayed', reason: v.reason, until: new Date(v.until) });
+    DELAY_NOTES.set(v, note);
+  }
+  return note;
+}
+
+// "a; then b" for the two-delay reasons most contacts get, once per pair of (shared) reason texts.
+const JOINED_REASONS = new Map<string, Map<string, string>>();
+const JOINED_REASONS_KEPT = 4096;
+function reasonOf(notes: readonly RuleNote[]): string {
+  if (notes.length === 1) return notes[0]!.reason;
+  if (notes.length > 2) return notes.map((n) => n.reason).join('; then ');
+  const [a, b] = [notes[0]!.reason, notes[1]!.reason];
+  let byB = JOINED_REASONS.get(a);
+  if (!byB) {
+    if (JOINED_REASONS.size >= JOINED_REASONS_KEPT) JOINED_REASONS.clear();
+    JOINED_REASONS.set(a, (byB = new Map()));
+  }
+  let joined = byB.get(b);
+  if (joined === undefined) {
+    if (byB.size >= JOINED_REASONS_KEPT) byB.clear();
+    byB.set(b, (joined = `${a}; then ${b}`));
+  }
+  return joined;
+}
+
 /**
  * Asks the rules in turn at instant t, moving t to the latest "not before", until every rule agrees
  * at the same t or one blocks. Rules are pure functions of (p, c, t), so this asks exactly the
@@ -146,7 +178,7 @@ function runRules(rules: readonly Rule[], p: Prepared, c: Candidate): Run {
     if (v !== null) {
       if (v.kind === 'block' || !Number.isFinite(v.until)) return { blocked: { rule: rule.name, outcome: 'blocked', reason: v.reason }, at: t, notes };
       if (v.until > t) {
-        notes.push({ rule: rule.name, outcome: 'delayed', reason: v.reason, until: new Date(v.until) });
+        notes.push(delayNote(rule, v));
         t = v.until;
         agreed = 0;
         continue;
@@ -190,7 +222,7 @@ function decide(ref: string, p: Prepared, g: Group, channel: Channel, rank: numb
     const rule = combined ? RECOUP_RULES.combined : POLICY_RULES.allowed;
     return { channel, receivableIds, stage, escalationRank: rank, policy: ref, outcome: 'allowed', sendAt: p.ctx.now, templates, rule, reason: `every rule allows it now${why}`, notes: [] };
   }
-  const reason = run.notes.length === 1 ? first.reason : run.notes.map((n) => n.reason).join('; then ');
+  const reason = reasonOf(run.notes);
   return { channel, receivableIds, stage, escalationRank: rank, policy: ref, outcome: 'delayed', sendAt: new Date(run.at), templates, rule: first.rule, reason: `${reason}${why}`, notes: run.notes };
 }
 

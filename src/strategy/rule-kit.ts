@@ -106,19 +106,39 @@ export function touches(record: { receivableIds: readonly string[] }, c: Candida
   return false;
 }
 
-/** A rule that holds contacts to a weekly window in the debtor's zone(s); used by the packs and the policy. */
+// An hours rule's answers kept per clock list (evaluate.ts shares one list per known zone) and instant.
+const HOURS_ANSWERS_KEPT = 1024;
+
+/**
+ * A rule that holds contacts to a weekly window in the debtor's zone(s); used by the packs and the
+ * policy. Its answer depends on the debtor's clocks and the instant alone, and planning asks it at the
+ * same few instants (now, the opening of the next window) for every debtor of a zone, so each answer
+ * is worked out once and shared, read-only. Perf: working out the next opening and its reason text
+ * for every debtor and channel was a large share of the strategy's time and allocations (bench/dispatch).
+ */
 export function hoursRule(name: string, window: WeeklyWindow, label: string): Rule {
+  const answer = (clocks: readonly ZoneClock[], t: number): Verdict | null => {
+    if (clocks.length === 0) return block('the debtor\'s timezone is unknown and no candidate zones were given');
+    let open = true;
+    for (const clock of clocks) if (!isOpenAt(window, clock, t)) open = false;
+    if (open) return null;
+    const next = nextOpenInstant(window, clocks, t);
+    const zones = clocks.length === 1 ? clocks[0]!.name : clocks.map((c) => c.name).join(', ');
+    if (next === null) return block(`no instant in the coming week is within ${label} in every zone (${zones})`);
+    return Object.freeze(delay(next, `outside ${label} in ${zones}; next allowed ${isoAt(next)}`));
+  };
+  const answers = new WeakMap<readonly ZoneClock[], Map<number, Verdict | null>>();
   return {
     name,
     check(p, _c, t) {
-      if (p.clocks.length === 0) return block('the debtor\'s timezone is unknown and no candidate zones were given');
-      let open = true;
-      for (const clock of p.clocks) if (!isOpenAt(window, clock, t)) open = false;
-      if (open) return null;
-      const next = nextOpenInstant(window, p.clocks, t);
-      const zones = p.clocks.length === 1 ? p.clocks[0]!.name : p.clocks.map((c) => c.name).join(', ');
-      if (next === null) return block(`no instant in the coming week is within ${label} in every zone (${zones})`);
-      return delay(next, `outside ${label} in ${zones}; next allowed ${isoAt(next)}`);
+      let byInstant = answers.get(p.clocks);
+      if (!byInstant) answers.set(p.clocks, (byInstant = new Map()));
+      let verdict = byInstant.get(t);
+      if (verdict === undefined) {
+        if (byInstant.size >= HOURS_ANSWERS_KEPT) byInstant.clear();
+        byInstant.set(t, (verdict = answer(p.clocks, t)));
+      }
+      return verdict;
     },
   };
 }
