@@ -60,5 +60,9 @@ describe.each(DATABASE_KINDS)('planning pages read by span and by list on %s', (
       for (const channel of channels) expect(allowed).toContain(channel);
     }
     expect(attempts.some((a) => a.status === 'scheduled')).toBe(true);
+
+    // Again: each page reads its debtors' waiting reminders (by span and by list) and leaves them alone.
+    expect(await planContacts({ db: h.app.db, policy: () => policy }, h.app.clock.now(), 2)).toEqual({ cases: 4, scheduled: 0, blocked: 0 });
+    expect(await h.app.db.selectFrom('contact_attempts').select('id').execute()).toHaveLength(attempts.length);
   });
 });
