@@ -8,6 +8,7 @@ import { unsubscribeUrlFor } from '../src/conversation/unsubscribe.js';
 import { createLiveDecisioning, DEFAULT_DECISIONING } from '../src/decisioning/live/live-decisioning.js';
 import { createDeliveryWork } from '../src/delivery/delivery-work.js';
 import { planContacts } from '../src/delivery/planner.js';
+import { plannerThreads } from '../src/delivery/planning-threads.js';
 import { createWebhookProvider } from '../src/delivery/providers/webhook-provider.js';
 import { loadPolicyFile } from '../src/strategy/load-policy-file.js';
 import { packageRoot } from '../src/core/package-root.js';
@@ -66,11 +67,11 @@ async function measurePlanning(app: App, log: (line: string) => void) {
   // The same planner dependencies the app wires up, the learning policy in its default mode, so the
   // figure is what a deployment pays per planning run.
   const decisioning = createLiveDecisioning(DEFAULT_DECISIONING);
-  const deps = { db: app.db, policy: () => policy, decisioning };
+  const deps = { db: app.db, policy: () => policy, decisioning, threads: plannerThreads(app.config) };
   const run = await withPeakRss(() => planContacts(deps, app.clock.now()));
   const { cases, scheduled, blocked } = run.value;
   log(`dispatch: planned ${cases} cases in ${run.seconds.toFixed(1)} s = ${Math.round(cases / run.seconds)} decisions/s (${scheduled} scheduled, ${blocked} blocked); peak RSS ${run.peakRssMiB} MiB`);
-  return { policy: `${policy.id} v${policy.version}`, decisioning: decisioning.mode, cases, scheduled, blocked, seconds: round(run.seconds), decisionsPerSecond: Math.round(cases / run.seconds), peakRssMiB: run.peakRssMiB };
+  return { policy: `${policy.id} v${policy.version}`, decisioning: decisioning.mode, threads: deps.threads?.count ?? 1, cases, scheduled, blocked, seconds: round(run.seconds), decisionsPerSecond: Math.round(cases / run.seconds), peakRssMiB: run.peakRssMiB };
 }
 
 /**

@@ -8,6 +8,7 @@ import { type Db, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createPiiVault, generateSecret, type PiiVault } from './compliance/pii-vault.js';
 import { createLiveDecisioning, DEFAULT_DECISIONING } from './decisioning/live/live-decisioning.js';
+import { plannerThreads } from './delivery/planning-threads.js';
 import { createOutcomeWork } from './decisioning/live/outcomes.js';
 import { nextStageChangeAt, refreshCases } from './receivables/cases.js';
 import type { Channel } from './db/schema.js';
@@ -171,7 +172,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sendHour: config.decisioning.sendHour,
     channelCost: { ...DEFAULT_DECISIONING.channelCost, ...config.decisioning.channelCost },
   });
-  const planner = createPlannerWork({ db, policy: () => policies.current(), decisioning });
+  const planner = createPlannerWork({ db, policy: () => policies.current(), decisioning, threads: plannerThreads(config) });
   if (config.decisioning.mode === 'ai') work.register(createOutcomeWork(db, config.decisioning.outcomeWindowDays));
   // Another process on the same PostgreSQL may have activated a version: adopt it before planning.
   work.register({

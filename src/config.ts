@@ -74,6 +74,12 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    /**
+     * Planning on PostgreSQL: a large run splits the open cases into this many parts, each planned
+     * in a thread of its own (src/delivery/planning-threads.ts), at most one per core; 1 plans in the
+     * process's main thread alone. PGlite always plans in one.
+     */
+    planner: Type.Object({ threads: Type.Integer({ minimum: 1, maximum: 16, default: 2 }) }, { default: {} }),
     /** Decisioning models fitted from recorded outcomes (`recoup train` and the scheduled retraining). */
     training: Type.Object(
       {

@@ -11,6 +11,8 @@ import type { CompiledPolicy, Decision, EvaluationContext } from '../strategy/in
 import { countedInsert, type NewAttempt } from './attempt-queue.js';
 import { internReasons, type ReasonLists } from './decision-reasons.js';
 import { loadPlanningPage, type PlanningPage, type PlanningSubject } from './planning-context.js';
+import { copyPoolOf } from '../db/copy-rows.js';
+import { type CaseRange, MIN_CASES_PER_THREAD, planInThread, splitOpenCases, WHOLE_RANGE } from './planning-threads.js';
 
 export interface PlanResult {
   cases: number;
@@ -44,7 +46,6 @@ function localDay(at: Date, zone: string): string {
   return day;
 }
 
-const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 // Two writes beside one read: PostgreSQL then has work for both cores while this process plans.
 const WRITES_IN_FLIGHT = 2;
 
@@ -83,6 +84,12 @@ export interface PlannerDeps {
   policy: () => CompiledPolicy;
   /** Chooses among the allowed channels and their template's wordings, or to wait; without it, the first allowed in escalation order. */
   decisioning?: LiveDecisioning;
+  /**
+   * On PostgreSQL, plans a run of at least `minCasesPerThread` open cases per thread in `count`
+   * threads, each with its own connections to `databaseUrl`, the policy in force when the run began,
+   * and its own decisioning run from the same settings (planning-threads.ts).
+   */
+  threads?: { count: number; databaseUrl: string; minCasesPerThread?: number };
 }
 
 // Perf: asked once per planned contact; the shipped templates are loaded once per process, so each
@@ -199,22 +206,21 @@ function planPage(deps: PlannerDeps, run: PlanningRun | undefined, now: Date, pa
   return { insert: countedInsert(deps.db, now, attempts, unwritten), listIds: [...unwritten.keys()] };
 }
 
-/** Plans contacts for every open case, a page at a time; debtors with a reminder already waiting are skipped. */
-export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000): Promise<PlanResult> {
+/**
+ * Plans the open cases of one range a page at a time; debtors with a reminder already waiting are
+ * skipped. Perf: the database reads the next page and writes earlier ones while this process
+ * evaluates the current one. Pages are disjoint sets of debtors, so one page's inserts cannot change
+ * another page's history, nor collide with another page's keys; without the overlap the process sat
+ * idle on every query, and with one write at a time the writes were the longest path (bench/dispatch).
+ */
+export async function planRange(deps: PlannerDeps, run: PlanningRun | undefined, now: Date, range: CaseRange, pageSize: number): Promise<PlanResult> {
   const db = deps.db;
-  // Promises whose date passed unpaid stop holding contact back before any page is read.
-  await settlePromises(db, now);
-  const run = await deps.decisioning?.begin(db, now);
   const result: PlanResult = { cases: 0, scheduled: 0, blocked: 0 };
   const count = (inserted: { scheduled: number; blocked: number }) => {
     result.scheduled += inserted.scheduled;
     result.blocked += inserted.blocked;
   };
-  // Perf: the database reads the next page and writes earlier ones while this process evaluates the
-  // current one. Pages are disjoint sets of debtors, so one page's inserts cannot change another
-  // page's history, nor collide with another page's keys; without the overlap the process sat idle
-  // on every query, and with one write at a time the writes were the longest path (bench/dispatch).
-  let next = loadPlanningPage(db, now, FIRST_ID, pageSize);
+  let next = loadPlanningPage(db, now, range.after, pageSize, range.upTo);
   const writing = new Set<Promise<void>>();
   // Reason lists this run has stored (decision-reasons.ts): a run meets tens of thousands, each on many pages.
   const written = new Set<string>();
@@ -223,7 +229,7 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
     for (;;) {
       let page: PlanningPage | undefined = await next;
       if (page.length === pageSize) {
-        next = loadPlanningPage(db, now, page[page.length - 1]!.customerId, pageSize);
+        next = loadPlanningPage(db, now, page[page.length - 1]!.customerId, pageSize, range.upTo);
         // Awaited on the next turn; if a write fails first, this read's failure must not go unhandled.
         next.catch(() => undefined);
       }
@@ -250,6 +256,33 @@ export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000
     await Promise.all(writing);
   }
   return result;
+}
+
+/**
+ * Plans contacts for every open case. On PostgreSQL a large run is split into ranges of customers,
+ * the first planned here and each other one in a thread of its own (planning-threads.ts): the
+ * planning itself, not the database, was the longest path at a million cases (bench/dispatch).
+ */
+export async function planContacts(deps: PlannerDeps, now: Date, pageSize = 2000): Promise<PlanResult> {
+  const db = deps.db;
+  // Promises whose date passed unpaid stop holding contact back before any page is read.
+  await settlePromises(db, now);
+  const threads = deps.threads;
+  const ranges = threads && threads.count > 1 && copyPoolOf(db) ? await splitOpenCases(db, threads.count, threads.minCasesPerThread ?? MIN_CASES_PER_THREAD) : [WHOLE_RANGE];
+  const others = ranges.slice(1).map((range) =>
+    planInThread({ databaseUrl: threads!.databaseUrl, now: now.getTime(), range, pageSize, policy: deps.policy().source, decisioning: deps.decisioning?.settings }));
+  // Awaited below, after this thread's own part, whose failure must not leave theirs unobserved.
+  for (const other of others) other.catch(() => undefined);
+  let own: PlanResult;
+  try {
+    const run = await deps.decisioning?.begin(db, now);
+    own = await planRange(deps, run, now, ranges[0]!, pageSize);
+  } finally {
+    await Promise.allSettled(others);
+  }
+  const results = [own];
+  for (const other of others) results.push(await other);
+  return results.reduce((sum, r) => ({ cases: sum.cases + r.cases, scheduled: sum.scheduled + r.scheduled, blocked: sum.blocked + r.blocked }));
 }
 
 /** Planning as due work: hourly on the real clock, and at each hour the virtual clock passes. */

@@ -70,7 +70,8 @@ async function customersBetween(db: Db, first: string, last: string): Promise<nu
 
 export type PlanningPage = Array<{ customerId: string } & PlanningSubject>;
 
-export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: string, limit: number): Promise<PlanningPage> {
+/** The page of up to `limit` open cases after `afterCustomerId`, and, with `upTo`, at most that customer id. */
+export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: string, limit: number, upTo?: string): Promise<PlanningPage> {
   // The page of cases is cut first and only then joined: joined before the limit, PostgreSQL chose
   // to hash all customers for every page, which made planning quadratic in the portfolio size.
   const page = db
@@ -78,6 +79,7 @@ export async function loadPlanningPage(db: Db, now: Date, afterCustomerId: strin
     .select(['customer_id', 'stage', 'max_days_past_due'])
     .where('status', '=', 'open')
     .where('customer_id', '>', afterCustomerId)
+    .$if(upTo !== undefined, (q) => q.where('customer_id', '<=', upTo!))
     .orderBy('customer_id')
     .limit(limit)
     .as('c');

@@ -23,6 +23,8 @@ export interface CompiledPolicy {
   /** `id@version`, as recorded in each decision. */
   ref: string;
   document: PolicyDocument;
+  /** What it was compiled from, as plain data: another thread compiles its own copy from it (planning-threads.ts). */
+  source: PolicySource;
   evaluate(ctx: EvaluationContext): Evaluation;
   /** evaluate's decision for one channel and receivable group (the ids in its order), deciding nothing else. */
   decideOne(ctx: EvaluationContext, channel: Channel, receivableIds: readonly string[]): Decision | undefined;
@@ -31,6 +33,11 @@ export interface CompiledPolicy {
    * calendar's widened order timeouts, and the last contact about it), so a scheduler can sleep until then.
    */
   nextPreDueReminderAt(r: ReceivableContext, at: { now: Date; timezone: string; segment?: string; lastContactAt?: Date }): Date | null;
+}
+
+export interface PolicySource {
+  text: string;
+  options: { file: string; format?: 'yaml' | 'json'; templates: TemplateEntry[] };
 }
 
 type Parsed = { ok: true; value: unknown; locate: (field: string) => string } | { ok: false; error: FieldError };
@@ -89,15 +96,17 @@ export function loadPolicy(text: string, options: LoadOptions): Result<CompiledP
   const catalogue = toCatalogue(options.templates);
   const meaningErrors = checkPolicy(doc, catalogue);
   if (meaningErrors.length > 0) return fail(refuse(options.file, meaningErrors, parsed.locate));
-  return ok(wrap(doc, compileTables(doc, catalogue)));
+  const source: PolicySource = { text, options: { file: options.file, format: options.format, templates: [...options.templates] } };
+  return ok(wrap(doc, source, compileTables(doc, catalogue)));
 }
 
-function wrap(document: PolicyDocument, tables: PolicyTables): CompiledPolicy {
+function wrap(document: PolicyDocument, source: PolicySource, tables: PolicyTables): CompiledPolicy {
   return {
     id: tables.id,
     version: tables.version,
     ref: `${tables.id}@${tables.version}`,
     document,
+    source,
     evaluate: (ctx) => evaluateWith(tables, ctx),
     decideOne: (ctx, channel, receivableIds) => decideOne(tables, ctx, channel, receivableIds),
     nextPreDueReminderAt(r, at) {

@@ -69,6 +69,8 @@ export interface PlanningRun {
 
 export interface LiveDecisioning {
   readonly mode: DecisioningMode;
+  /** What it was made with: a planning thread makes its own from them (planning-threads.ts). */
+  readonly settings: DecisioningSettings;
   begin(db: Db, now: Date): Promise<PlanningRun>;
 }
 
@@ -239,6 +241,18 @@ function reasonListJoiner(): (first: readonly string[], then: readonly string[])
   };
 }
 
+/**
+ * The draws for one situation's distribution, seeded by the run's instant and the situation alone:
+ * whichever debtor meets a situation first, and in whichever planning thread, the distribution is
+ * the same, so threads planning parts of one run record the same propensities (planning-threads.ts).
+ */
+function situationRandom(now: Date, situation: string): { next(): number } {
+  // FNV-1a over the UTF-16 units: a 32-bit seed, enough to tell a few thousand situations apart.
+  let seed = 0x811c9dc5 ^ (now.getTime() % 2 ** 31);
+  for (let i = 0; i < situation.length; i++) seed = Math.imul(seed ^ situation.charCodeAt(i), 0x01000193);
+  return createRandom(seed >>> 0);
+}
+
 const pick = (distribution: ChoiceDistribution, u: number) => distribution.arms.find((a) => u < a.upTo) ?? distribution.arms[distribution.arms.length - 1]!;
 
 /** A debtor's draws of a day, one per choice the planner makes for them. */
@@ -262,9 +276,9 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
   const experiment = { salt: settings.experiment, rate: settings.controlRate };
   return {
     mode: settings.mode,
+    settings,
     async begin(db, now) {
       const observed = settings.mode === 'ai' ? await loadOutcomeCounts(db) : new Map<string, ArmOutcomes>();
-      const random = createRandom(now.getTime() % 2 ** 31);
       const distributions = new Map<string, ChoiceDistribution>();
       const controlReasons: readonly string[] = Object.freeze([`control group (${(settings.controlRate * 100).toFixed(1)}% of customers, experiment "${settings.experiment}"): baseline schedule`]);
       const reasonsAfter = reasonListJoiner();
@@ -287,7 +301,7 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
           let distribution = distributions.get(key);
           if (!distribution) {
             const posterior = (arm: string) => posteriorFor(settings.prior, arm, observed.get(armKey(stage, arm)));
-            distribution = distributionFor(random, stage, channels, currency, band, contacts, posterior, evConfig(currency));
+            distribution = distributionFor(situationRandom(now, key), stage, channels, currency, band, contacts, posterior, evConfig(currency));
             distributions.set(key, distribution);
           }
           const draws = dailyDraws(settings.experiment, customerId, day);
@@ -307,7 +321,7 @@ export function createLiveDecisioning(settings: DecisioningSettings): LiveDecisi
             const cacheKey = `${what}|${arm}|${options.join(',')}`;
             let distribution = distributions.get(cacheKey);
             if (!distribution) {
-              distribution = optionDistributionFor(random, options, (option) => posteriorFor(settings.prior, arm, observed.get(outcomeKey(option))), describe);
+              distribution = optionDistributionFor(situationRandom(now, cacheKey), options, (option) => posteriorFor(settings.prior, arm, observed.get(outcomeKey(option))), describe);
               distributions.set(cacheKey, distribution);
             }
             const chosen = pick(distribution, draws[what]);
