@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyField, copyJsonField, copyPoolOf, copyText } from '../src/db/copy-rows.js';
+import { copyField, copyJsonField, copyPoolOf, copyText, CopyTextBuilder } from '../src/db/copy-rows.js';
 import { countedInsert, type NewAttempt } from '../src/delivery/attempt-queue.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -26,6 +26,14 @@ describe('COPY text fields', () => {
     expect(buffer.toString('utf8')).toBe(lines.join(''));
     expect(buffer.length).toBe(Buffer.byteLength(lines.join('')));
     expect(copyText([]).length).toBe(0);
+  });
+
+  it('grows its buffer for lines that outrun the room it began with, and keeps every byte before', () => {
+    const text = new CopyTextBuilder(16);
+    const lines = Array.from({ length: 200 }, (_, i) => `${i}\t张三 08:00–21:00 🙂 ${'x'.repeat(i)}\n`);
+    for (const line of lines) text.append(line);
+    expect(text.byteLength).toBe(Buffer.byteLength(lines.join('')));
+    expect(text.finish().toString('utf8')).toBe(lines.join(''));
   });
 });
 

@@ -42,10 +42,6 @@ export async function runBench(args: string[]): Promise<number> {
   // The model benchmark reads data the project does not ship: without a folder for it, it is skipped, and says so.
   const names = (values.only ? [values.only] : Object.keys(BENCHMARKS)).filter((name) => name !== 'eval' || dataDir !== undefined);
   if (values.only === undefined && dataDir === undefined) process.stderr.write('bench: eval skipped: no --data-dir\n');
-  // The figures are meant for the process as shipped (see the note at the top of main.ts).
-  if (!process.execArgv.some((flag) => flag.startsWith('--max-semi-space-size'))) {
-    process.stderr.write('bench: node runs without the --max-semi-space-size the recoup launchers pass; run it as `npm run bench` or `recoup bench`\n');
-  }
   const missed: string[] = [];
   for (const name of names) {
     const benchmark = await BENCHMARKS[name]!();

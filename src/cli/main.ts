@@ -1,10 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=128
-// The young generation is raised from 16 to 128 MB per semi-space: planning allocates about 30 GB of
-// short-lived objects over a million debtors while it keeps a page of them alive, and each scavenge
-// copies that page. With the default V8 spent a fifth of a million-case run in scavenges; at 64 MB it
-// still scavenged once per page (517 times, 15 s), at 128 MB half as often (290 times, 8.6 s; node
-// CPU 99 -> 84 s in adjacent runs on one database), for about 90 MB more peak RSS (bench/dispatch
-// runs: 628 and 656 MiB against a 1 GiB limit). The npm scripts pass the same flag.
+#!/usr/bin/env node
 import { ConfigError } from '../config.js';
 import { runAudit } from './audit-command.js';
 import { runBench } from './bench-command.js';

@@ -45,19 +45,57 @@ export function copyJsonField(json: string): string {
   return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
 }
 
+// Room for a planning page's attempts (about 2.5 MB for 2,000) without growing. Pages of the buffer
+// never written are never made resident, so the room costs address space only. Perf: grown by
+// doubling from 64 KB, the freed smaller buffers stayed in the allocator's heap, and peak RSS while
+// planning a million cases in two threads rose from about 600 to 880 MiB (bench/dispatch).
+const INITIAL_BYTES = 8 * 1024 * 1024;
+
 /**
- * Lines of COPY text (each ending in a newline) as one buffer, encoded in one pass. A UTF-16 code
- * unit never takes more than three bytes of UTF-8, so three bytes a unit always suffice; the buffer
- * lives outside the JavaScript heap and only until the write is done. Perf: measuring each line
- * first (Buffer.byteLength) encoded every line twice (bench/dispatch).
+ * COPY text built a line at a time into one buffer outside the JavaScript heap. A UTF-16 code unit
+ * never takes more than three bytes of UTF-8, so room for three bytes a unit is made before each line
+ * is encoded in one pass. Perf: measuring each line first (Buffer.byteLength) encoded every line
+ * twice. And kept as objects until their page was done, a page's planned attempts survived the
+ * young-generation collections meanwhile, each of which copied them: encoded as each debtor is
+ * planned, a million cases planned in 54-59 s instead of 60-67 s in adjacent runs, and V8's default
+ * young generation collected as cheaply as one eight times its size (bench/dispatch).
  */
+export class CopyTextBuilder {
+  private buffer: Buffer;
+  private used = 0;
+
+  constructor(initialBytes = INITIAL_BYTES) {
+    this.buffer = Buffer.allocUnsafeSlow(initialBytes);
+  }
+
+  /** Appends `line`, which ends in its own newline. */
+  append(line: string): void {
+    const room = line.length * 3;
+    if (this.used + room > this.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.used + room));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
+    this.used += this.buffer.write(line, this.used);
+  }
+
+  get byteLength(): number {
+    return this.used;
+  }
+
+  /** The text so far; the builder must not be appended to afterwards. */
+  finish(): Buffer {
+    return this.buffer.subarray(0, this.used);
+  }
+}
+
+/** Lines of COPY text (each ending in a newline) as one buffer (CopyTextBuilder). */
 export function copyText(lines: readonly string[]): Buffer {
   let units = 0;
   for (const line of lines) units += line.length;
-  const buffer = Buffer.allocUnsafeSlow(units * 3);
-  let at = 0;
-  for (const line of lines) at += buffer.write(line, at);
-  return buffer.subarray(0, at);
+  const text = new CopyTextBuilder(Math.max(1, units * 3));
+  for (const line of lines) text.append(line);
+  return text.finish();
 }
 
 /** A temporary table that lives as long as its connection and is emptied at every commit. */

@@ -4,7 +4,7 @@ import { appendAudit } from '../compliance/audit-log.js';
 import type { Channel, ContactAttemptsTable } from '../db/schema.js';
 import { insertReasonLists, type ReasonLists } from './decision-reasons.js';
 import { jsonRowsParameter } from '../db/json-rows.js';
-import { copyField, copyJsonField, copyPoolOf, copyText, copyThenRun, type StagingTable } from '../db/copy-rows.js';
+import { copyField, copyJsonField, copyPoolOf, CopyTextBuilder, copyThenRun, type StagingTable } from '../db/copy-rows.js';
 import { isoInstant } from '../core/time.js';
 import { timeOrderedId } from '../db/time-ordered-id.js';
 
@@ -83,29 +83,62 @@ export async function scheduleAttempts(trx: Db, now: Date, attempts: NewAttempt[
 type Counts = { scheduled: number; blocked: number };
 
 /**
- * The insert of new attempts (see insertAttemptsFrom) that counts the new ones by status, built now
- * and run later, with the reason lists their decisions refer to in the same transaction
- * (decision-reasons.ts), so an attempt is never stored without them. On PostgreSQL the rows go
- * through COPY (copy-rows.ts), on PGlite as one jsonb parameter. Perf: the planner needs only the
- * counts; a million keys sent back and looked up were a visible share of its time. Built before the
- * planner waits for a free write slot, the statement holds the attempts as one buffer or string
- * only, so the attempt objects need not stay alive through that wait and the write, where each
+ * New attempts gathered for one counted insert (see insertAttemptsFrom), which counts the new ones by
+ * status and is built now and run later, with the reason lists their decisions refer to in the same
+ * transaction (decision-reasons.ts), so an attempt is never stored without them. On PostgreSQL each
+ * attempt becomes a line of COPY text (copy-rows.ts) as it is added; on PGlite the rows go as one
+ * jsonb parameter. Perf: the planner needs only the counts, since a million keys sent back and looked
+ * up were a visible share of its time; and as text, a page's attempts need not stay alive as objects
+ * until the page is done and through the wait for a write slot and the write, where each
  * young-generation collection would copy them (bench/dispatch).
  */
-export function countedInsert(db: Db, now: Date, attempts: NewAttempt[], reasons: ReasonLists = new Map()): () => Promise<Counts> {
-  if (attempts.length === 0) return async () => ({ scheduled: 0, blocked: 0 });
-  const counted = (source: RawBuilder<unknown>, withIds = false) => sql<Counts>`
+export interface AttemptBatch {
+  add(attempt: NewAttempt): void;
+  /** The insert, to be run once; `reasons` are the lists the attempts refer to that are not stored yet. */
+  insert(now: Date, reasons?: ReasonLists): () => Promise<Counts>;
+}
+
+export function attemptBatch(db: Db): AttemptBatch {
+  const pool = copyPoolOf(db);
+  const counted = (now: Date, reasons: ReasonLists, source: RawBuilder<unknown>, withIds = false) => sql<Counts>`
     with ${reasons.size > 0 ? sql`reasons as (${insertReasonLists(reasons)}),` : sql``}
     inserted as (${insertAttemptsFrom(source, now, withIds)} returning status)
     select count(*) filter (where status <> 'blocked')::int as scheduled, count(*) filter (where status = 'blocked')::int as blocked from inserted`;
-  const pool = copyPoolOf(db);
+  const none = async () => ({ scheduled: 0, blocked: 0 });
   if (pool) {
-    const text = copyText(attempts.map(attemptCopyLine));
-    const statement = counted(sql`${sql.table(ATTEMPT_STAGE.name)} as x`, true).compile(db);
-    return async () => (await copyThenRun<Counts>(pool, ATTEMPT_STAGE, text, statement))[0]!;
+    const text = new CopyTextBuilder();
+    let size = 0;
+    return {
+      add(attempt) {
+        text.append(attemptCopyLine(attempt));
+        size += 1;
+      },
+      insert(now, reasons = new Map()) {
+        if (size === 0) return none;
+        const statement = counted(now, reasons, sql`${sql.table(ATTEMPT_STAGE.name)} as x`, true).compile(db);
+        const rows = text.finish();
+        return async () => (await copyThenRun<Counts>(pool, ATTEMPT_STAGE, rows, statement))[0]!;
+      },
+    };
   }
-  const statement = counted(attemptsAsJson(db, attempts));
-  return async () => (await statement.execute(db)).rows[0]!;
+  const attempts: NewAttempt[] = [];
+  return {
+    add: (attempt) => {
+      attempts.push(attempt);
+    },
+    insert(now, reasons = new Map()) {
+      if (attempts.length === 0) return none;
+      const statement = counted(now, reasons, attemptsAsJson(db, attempts));
+      return async () => (await statement.execute(db)).rows[0]!;
+    },
+  };
+}
+
+/** The counted insert of `attempts` (AttemptBatch). */
+export function countedInsert(db: Db, now: Date, attempts: NewAttempt[], reasons: ReasonLists = new Map()): () => Promise<Counts> {
+  const batch = attemptBatch(db);
+  for (const attempt of attempts) batch.add(attempt);
+  return batch.insert(now, reasons);
 }
 
 /**

@@ -8,7 +8,7 @@ import { settlePromises } from '../holds/index.js';
 import type { LiveDecisioning, PlanningRun } from '../decisioning/live/live-decisioning.js';
 import { hourOptions } from '../decisioning/live/send-hour-choice.js';
 import type { CompiledPolicy, Decision, EvaluationContext } from '../strategy/index.js';
-import { countedInsert, type NewAttempt } from './attempt-queue.js';
+import { attemptBatch, type NewAttempt } from './attempt-queue.js';
 import { internReasons, type ReasonLists } from './decision-reasons.js';
 import { loadPlanningPage, type PlanningPage, type PlanningSubject } from './planning-context.js';
 import { copyPoolOf } from '../db/copy-rows.js';
@@ -200,10 +200,14 @@ function planSubject(deps: PlannerDeps, run: PlanningRun | undefined, customerId
  */
 function planPage(deps: PlannerDeps, run: PlanningRun | undefined, now: Date, page: PlanningPage, written: ReadonlySet<string>) {
   const referenced: ReasonLists = new Map();
-  const attempts = page.filter((s) => !s.pending).flatMap((s) => planSubject(deps, run, s.customerId, s, referenced));
+  const batch = attemptBatch(deps.db);
+  for (const subject of page) {
+    if (subject.pending) continue;
+    for (const attempt of planSubject(deps, run, subject.customerId, subject, referenced)) batch.add(attempt);
+  }
   const unwritten: ReasonLists = new Map();
   for (const [id, list] of referenced) if (!written.has(id)) unwritten.set(id, list);
-  return { insert: countedInsert(deps.db, now, attempts, unwritten), listIds: [...unwritten.keys()] };
+  return { insert: batch.insert(now, unwritten), listIds: [...unwritten.keys()] };
 }
 
 /**
