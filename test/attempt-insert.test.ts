@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyField, copyJsonField, copyPoolOf, copyText, CopyTextBuilder } from '../src/db/copy-rows.js';
-import { countedInsert, type NewAttempt } from '../src/delivery/attempt-queue.js';
+import { copyField, copyJsonField, copyPoolOf, CopyTextBuilder } from '../src/db/copy-rows.js';
+import { attemptBatch, type NewAttempt } from '../src/delivery/attempt-queue.js';
+import type { ReasonLists } from '../src/delivery/decision-reasons.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 
@@ -22,10 +23,12 @@ describe('COPY text fields', () => {
 
   it('encodes lines as UTF-8 in one buffer of exactly their length, whatever the characters', () => {
     const lines = ['ascii\t1\n', '张三 08:00–21:00\n', '🙂🙂\n', ''];
-    const buffer = copyText(lines);
+    const text = new CopyTextBuilder();
+    for (const line of lines) text.append(line);
+    const buffer = text.finish();
     expect(buffer.toString('utf8')).toBe(lines.join(''));
     expect(buffer.length).toBe(Buffer.byteLength(lines.join('')));
-    expect(copyText([]).length).toBe(0);
+    expect(new CopyTextBuilder().finish().length).toBe(0);
   });
 
   it('grows its buffer for lines that outrun the room it began with, and keeps every byte before', () => {
@@ -44,6 +47,13 @@ type Row = { id: string; idempotency_key: string; customer_id: string; receivabl
  * jsonb parameter. Either way every field arrives as given, a key stored already is skipped, and a
  * page that fails leaves nothing behind.
  */
+/** The planner's use of a batch: every attempt of a page added, then the one insert built and run. */
+function countedInsert(db: Parameters<typeof attemptBatch>[0], now: Date, attempts: NewAttempt[], reasons?: ReasonLists) {
+  const batch = attemptBatch(db);
+  for (const attempt of attempts) batch.add(attempt);
+  return batch.insert(now, reasons);
+}
+
 describe.each(DATABASE_KINDS)('counted attempt insert on %s', (kind) => {
   let h: Harness;
   let customerId: string;

@@ -89,15 +89,6 @@ export class CopyTextBuilder {
   }
 }
 
-/** Lines of COPY text (each ending in a newline) as one buffer (CopyTextBuilder). */
-export function copyText(lines: readonly string[]): Buffer {
-  let units = 0;
-  for (const line of lines) units += line.length;
-  const text = new CopyTextBuilder(Math.max(1, units * 3));
-  for (const line of lines) text.append(line);
-  return text.finish();
-}
-
 /** A temporary table that lives as long as its connection and is emptied at every commit. */
 export interface StagingTable {
   name: string;

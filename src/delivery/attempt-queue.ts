@@ -107,14 +107,13 @@ export function attemptBatch(db: Db): AttemptBatch {
   const none = async () => ({ scheduled: 0, blocked: 0 });
   if (pool) {
     const text = new CopyTextBuilder();
-    let size = 0;
     return {
       add(attempt) {
         text.append(attemptCopyLine(attempt));
-        size += 1;
       },
       insert(now, reasons = new Map()) {
-        if (size === 0) return none;
+        // Every line holds at least its newline: no bytes, no attempts.
+        if (text.byteLength === 0) return none;
         const statement = counted(now, reasons, sql`${sql.table(ATTEMPT_STAGE.name)} as x`, true).compile(db);
         const rows = text.finish();
         return async () => (await copyThenRun<Counts>(pool, ATTEMPT_STAGE, rows, statement))[0]!;
@@ -132,13 +131,6 @@ export function attemptBatch(db: Db): AttemptBatch {
       return async () => (await statement.execute(db)).rows[0]!;
     },
   };
-}
-
-/** The counted insert of `attempts` (AttemptBatch). */
-export function countedInsert(db: Db, now: Date, attempts: NewAttempt[], reasons: ReasonLists = new Map()): () => Promise<Counts> {
-  const batch = attemptBatch(db);
-  for (const attempt of attempts) batch.add(attempt);
-  return batch.insert(now, reasons);
 }
 
 /**
